@@ -1,0 +1,176 @@
+import unicodedata
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import URLValidator
+
+from articles.models import Article
+
+from .models import (
+    MAX_BODY_LENGTH,
+    MAX_EMAIL_LENGTH,
+    MAX_NAME_LENGTH,
+    MAX_URL_LENGTH,
+    Comment,
+    DiscussionSettings,
+)
+from .moderation import comments_open
+
+SAVE_DETAILS_LABEL = "Save my name, email, and website in this browser for the next time I comment."
+# Tab, newline and carriage return are the only control characters a comment needs.
+ALLOWED_CONTROL_CHARACTERS = {"\t", "\n", "\r"}
+
+
+def reject_control_characters(value):
+    """Refuse NUL and other invisible control characters, with a message.
+
+    They are never typed on purpose, PostgreSQL cannot store NUL at all, and
+    some are used to smuggle text past filters.
+    """
+    for char in value:
+        if char in ALLOWED_CONTROL_CHARACTERS:
+            continue
+        if unicodedata.category(char) in {"Cc", "Cs"}:
+            raise ValidationError(
+                "This contains an invisible control character (code %(code)s) that cannot be "
+                "saved. Please remove it and try again.",
+                code="control_character",
+                params={"code": f"U+{ord(char):04X}"},
+            )
+
+
+class CommentForm(forms.Form):
+    """The "Leave a Reply" form, with WordPress's fields, limits and messages.
+
+    Field order and labels follow WordPress. The server decides everything
+    else (status, IP address, user); the form never carries those.
+    """
+
+    comment = forms.CharField(
+        label="Comment",
+        max_length=MAX_BODY_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 45}),
+        validators=[reject_control_characters],
+        error_messages={
+            "required": "Please type your comment.",
+            "max_length": "Your comment is too long (%(show_value)s characters; the limit is "
+            "%(limit_value)s).",
+        },
+    )
+    author = forms.CharField(
+        label="Name",
+        max_length=MAX_NAME_LENGTH,
+        validators=[reject_control_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "name", "size": 30}),
+        error_messages={
+            "required": "Please enter your name.",
+            "max_length": "Your name is too long (at most %(limit_value)s characters).",
+        },
+    )
+    email = forms.EmailField(
+        label="Email",
+        max_length=MAX_EMAIL_LENGTH,
+        validators=[reject_control_characters],
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "size": 30}),
+        error_messages={
+            "required": "Please enter your email address.",
+            "invalid": "Please enter a valid email address, such as name@example.com.",
+            "max_length": "Your email address is too long (at most %(limit_value)s characters).",
+        },
+    )
+    url = forms.URLField(
+        label="Website",
+        required=False,
+        max_length=MAX_URL_LENGTH,
+        assume_scheme="https",
+        validators=[reject_control_characters],
+        widget=forms.URLInput(attrs={"autocomplete": "url", "size": 30}),
+        error_messages={
+            "invalid": "Please enter a website address starting with http:// or https://.",
+            "max_length": "Your website address is too long (at most %(limit_value)s characters).",
+        },
+    )
+    save_details = forms.BooleanField(label=SAVE_DETAILS_LABEL, required=False)
+    # A trap for robots: hidden from people, filled in by form-stuffing bots.
+    phone = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    article = forms.ModelChoiceField(
+        queryset=Article.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "This comment is not attached to an article.",
+            "invalid_choice": "This article does not exist or is not published.",
+        },
+    )
+    parent = forms.IntegerField(
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "The comment you are replying to does not exist."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["url"].validators.append(
+            URLValidator(
+                schemes=["http", "https"],
+                message=self.fields["url"].error_messages["invalid"],
+            )
+        )
+        self.fields["article"].queryset = Article.objects.published()
+
+    @property
+    def is_trap_filled(self):
+        return bool(self.data.get("phone", "").strip())
+
+    def clean_author(self):
+        return " ".join(self.cleaned_data["author"].split())
+
+    def clean_parent(self):
+        """A reply must answer an approved comment of the same article."""
+        parent_id = self.cleaned_data.get("parent")
+        article = self.cleaned_data.get("article")
+        if not parent_id or article is None:
+            return None
+        parent = (
+            Comment.objects.public()
+            .filter(article=article, pk=parent_id)
+            .select_related("article")
+            .first()
+        )
+        if parent is None:
+            raise ValidationError(
+                "The comment you are replying to does not exist or is not published.",
+                code="invalid_parent",
+            )
+        return parent
+
+    def clean(self):
+        """Refuse replies past the depth limit and comments on closed articles."""
+        cleaned = super().clean()
+        # Hidden fields have nowhere to show an error; the form as a whole does.
+        for name in ("article", "parent"):
+            if name in self._errors:
+                self.add_error(None, self._errors.pop(name).as_data())
+        rules = DiscussionSettings.load()
+        article, parent = cleaned.get("article"), cleaned.get("parent")
+        if article is not None and not comments_open(article, rules):
+            raise ValidationError("Comments are closed on this article.", code="closed")
+        if parent is not None and parent.depth >= rules.thread_depth:
+            raise ValidationError(
+                "This discussion cannot nest any deeper. Please reply to an earlier comment "
+                "or leave a new one.",
+                code="too_deep",
+            )
+        return cleaned
+
+    @property
+    def reply_to(self):
+        parent = self.cleaned_data.get("parent") if hasattr(self, "cleaned_data") else None
+        return parent if isinstance(parent, Comment) else None
+
+    def error_codes(self):
+        return {error.code for error in self.errors.as_data().get(NON_FIELD_ERRORS, [])}

@@ -1,0 +1,200 @@
+from django.conf import settings
+from django.core.cache import cache
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from immunoblog import pagecache
+
+from .rendering import render_comment
+from .sanitize import sanitize_comment
+from .signing import pending_token
+
+# WordPress's column sizes, which commenters' tools already respect.
+MAX_BODY_LENGTH = 65525
+MAX_NAME_LENGTH = 245
+MAX_EMAIL_LENGTH = 100
+MAX_URL_LENGTH = 200
+MAX_USER_AGENT_LENGTH = 255
+ANONYMOUS_NAME = "Anonymous"
+
+
+class DiscussionSettings(models.Model):
+    """The editors' discussion rules: one row, changed in the admin without a deploy."""
+
+    CACHE_KEY = "comments:discussion-settings"
+
+    manual_approval = models.BooleanField(
+        "comments must be approved by an editor",
+        default=True,
+        help_text="New comments wait in the moderation queue.",
+    )
+    auto_approve_known_authors = models.BooleanField(
+        "approve authors with a previously approved comment",
+        default=True,
+        help_text="With manual approval on, someone whose earlier comment (same email address) "
+        "was approved is published at once.",
+    )
+    hold_link_count = models.PositiveSmallIntegerField(
+        "hold comments with this many links",
+        default=2,
+        help_text="A comment with this many links or more waits for approval. 0 turns this off.",
+    )
+    moderation_words = models.TextField(
+        blank=True,
+        help_text="One word or phrase per line. A comment whose text, name, email, website, "
+        "IP address or browser contains one waits for approval. Matches inside words too.",
+    )
+    disallowed_words = models.TextField(
+        blank=True,
+        help_text="One word or phrase per line, matched like the moderation words. "
+        "A comment that contains one is marked as spam.",
+    )
+    close_after_days = models.PositiveIntegerField(
+        "close comments after (days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Close comments on articles published this many days ago. Empty: never.",
+    )
+    thread_depth = models.PositiveSmallIntegerField(
+        "thread depth",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="How deep replies may nest. 1 allows no replies.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "discussion settings"
+        verbose_name_plural = "discussion settings"
+
+    def __str__(self):
+        return "Discussion settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        transaction.on_commit(self._forget)
+
+    @classmethod
+    def _forget(cls):
+        cache.delete(cls.CACHE_KEY)
+        # Reply links and open or closed forms depend on these rules.
+        pagecache.invalidate_all()
+
+    @classmethod
+    def load(cls):
+        """The current rules, from the shared cache when possible."""
+        current = cache.get(cls.CACHE_KEY)
+        if current is None:
+            current, _ = cls.objects.get_or_create(pk=1)
+            cache.set(cls.CACHE_KEY, current, None)
+        return current
+
+    @staticmethod
+    def word_list(text):
+        return [line.strip().lower() for line in text.splitlines() if line.strip()]
+
+
+class CommentQuerySet(models.QuerySet):
+    def public(self):
+        """Comments anyone may read: approved ones, and nothing else, anywhere."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+    def by_email(self, email):
+        return self.filter(author_email__iexact=email.strip()) if email.strip() else self.none()
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        TRASH = "trash", "Trash"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replies"
+    )
+    depth = models.PositiveSmallIntegerField(default=1, editable=False)
+    author_name = models.CharField("name", max_length=MAX_NAME_LENGTH)
+    author_email = models.EmailField("email", max_length=MAX_EMAIL_LENGTH, blank=True)
+    author_url = models.URLField("website", max_length=MAX_URL_LENGTH, blank=True)
+    body = models.TextField("comment", max_length=MAX_BODY_LENGTH)
+    body_html = models.TextField(editable=False, default="")
+    card_html = models.TextField(editable=False, default="")
+    reply_html = models.TextField(editable=False, default="")
+    schema_json = models.TextField(editable=False, default="")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True, editable=False)
+    user_agent = models.CharField(max_length=MAX_USER_AGENT_LENGTH, blank=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="comments",
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["article", "status", "created_at"], name="comment_thread_idx"),
+            models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
+            models.Index(fields=["author_email", "status"], name="comment_author_idx"),
+            models.Index(fields=["ip_address", "created_at"], name="comment_ip_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.author_name} on {self.article}"
+
+    def save(self, *args, **kwargs):
+        """Sanitise and pre-render once, here, so no page ever does it per request."""
+        self.depth = self.parent.depth + 1 if self.parent_id else 1
+        with transaction.atomic():
+            if self.pk is None:
+                # The id is part of the rendered card, so the row is inserted first.
+                super().save(*args, **kwargs)
+                kwargs = {"update_fields": [*RENDERED_FIELDS, "updated_at"]}
+            elif kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], *RENDERED_FIELDS, "depth"}
+            self.refresh_rendered()
+            super().save(*args, **kwargs)
+        if Comment.Status.APPROVED in {self.status, getattr(self, "_loaded_status", None)}:
+            transaction.on_commit(self.article.forget_cached_page)
+        self._loaded_status = self.status
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_status = instance.__dict__.get("status")
+        return instance
+
+    def refresh_rendered(self):
+        self.body_html = sanitize_comment(self.body)
+        rendered = render_comment(self)
+        self.card_html, self.reply_html, self.schema_json = rendered
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.APPROVED
+
+    def pending_url(self):
+        return reverse("comments:pending", kwargs={"token": pending_token(self)})
+
+
+RENDERED_FIELDS = ("body_html", "card_html", "reply_html", "schema_json")

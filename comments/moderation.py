@@ -1,0 +1,111 @@
+"""Discussion rules: whether comments are open, and what happens to a new one.
+
+Each rule is a small function of its inputs, so each can be tested alone; the
+admin actions and the posting function share `set_status` and `decide`.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article
+
+from .models import Comment, DiscussionSettings
+
+_LINK = re.compile(r"<a\s", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: str
+    reason: str
+
+
+def comments_open(article, rules, now=None):
+    """Comments are open unless the article, its close date or its age closes them."""
+    now = now or timezone.now()
+    if not article.allow_comments:
+        return False
+    if article.comments_close_at and now >= article.comments_close_at:
+        return False
+    if rules.close_after_days and article.published_at:
+        return now < article.published_at + timedelta(days=rules.close_after_days)
+    return True
+
+
+def matching_word(words, comment):
+    """The first listed word found in any part of the comment, WordPress-style.
+
+    Like WordPress, it looks in the text, name, email, website, IP address and
+    user agent, case-insensitively, also inside longer words.
+    """
+    haystack = "\n".join(
+        str(part or "")
+        for part in (
+            comment.body,
+            comment.author_name,
+            comment.author_email,
+            comment.author_url,
+            comment.ip_address,
+            comment.user_agent,
+        )
+    ).lower()
+    return next((word for word in words if word in haystack), None)
+
+
+def link_count(body_html):
+    return len(_LINK.findall(body_html))
+
+
+def has_approved_history(email):
+    """Has this email address had a comment approved before?
+
+    Erased commenters have no email left on their old comments, so erasure
+    also ends their automatic approval.
+    """
+    return Comment.objects.public().by_email(email).exists()
+
+
+def decide(comment, rules, *, by_editor=False):
+    """The status a new comment gets, and why (the reason goes to the log)."""
+    if by_editor:
+        return Decision(Comment.Status.APPROVED, "posted by an editor")
+    word = matching_word(DiscussionSettings.word_list(rules.disallowed_words), comment)
+    if word:
+        return Decision(Comment.Status.SPAM, f"disallowed word {word!r}")
+    word = matching_word(DiscussionSettings.word_list(rules.moderation_words), comment)
+    if word:
+        return Decision(Comment.Status.PENDING, f"moderation word {word!r}")
+    links = link_count(comment.body_html)
+    if rules.hold_link_count and links >= rules.hold_link_count:
+        return Decision(Comment.Status.PENDING, f"{links} links")
+    if not rules.manual_approval:
+        return Decision(Comment.Status.APPROVED, "manual approval is off")
+    if rules.auto_approve_known_authors and has_approved_history(comment.author_email):
+        return Decision(Comment.Status.APPROVED, "author has an approved comment")
+    return Decision(Comment.Status.PENDING, "manual approval")
+
+
+def set_status(comments, status):
+    """Move comments to a status; pages that showed or will show them are refreshed.
+
+    Returns how many comments changed.
+    """
+    with transaction.atomic():
+        changing = list(comments.exclude(status=status).values_list("pk", "article_id", "status"))
+        if not changing:
+            return 0
+        Comment.objects.filter(pk__in=[pk for pk, _, _ in changing]).update(
+            status=status, updated_at=timezone.now()
+        )
+        touched = {
+            article_id
+            for _, article_id, old in changing
+            if Comment.Status.APPROVED in (old, status)
+        }
+        for article in Article.objects.filter(pk__in=touched):
+            transaction.on_commit(article.forget_cached_page)
+    return len(changing)

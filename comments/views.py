@@ -1,0 +1,115 @@
+from django.core import signing
+from django.http import Http404, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import DetailView
+
+from articles.models import Article
+from articles.views import ArticlePageMixin
+
+from . import ratelimit
+from .forms import CommentForm
+from .models import Comment
+from .services import Client, post_comment
+from .signing import comment_id_from_token
+
+# The status of the re-rendered form, by the reason the post was refused.
+ERROR_STATUS = {"invalid": 400, "duplicate": 409, "flood": 429}
+
+
+def _csrf_passes(request):
+    return CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {}) is None
+
+
+def _form_page(request, form, *, status, confirm=False, rate_limited=False):
+    article = None
+    if form.is_bound:
+        article = Article.objects.published().filter(pk=_as_int(form.data.get("article"))).first()
+    context = {
+        "form": form,
+        "article": article,
+        "confirm": confirm,
+        "rate_limited": rate_limited,
+        "parent_id": _as_int(form.data.get("parent")),
+        # A fresh token: whoever saw this page can post it.
+        "csrf_token_value": get_token(request),
+    }
+    return render(request, "comments/post_form.html", context, status=status)
+
+
+def _as_int(value):
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 19 else None
+
+
+@csrf_exempt  # checked below: a missing token gets a confirmation page instead of a 403
+@require_POST
+@never_cache
+def post(request):
+    """Post a comment; redirect to it, or show the form again with what was typed."""
+    client = Client.from_request(request)
+    if not ratelimit.allow(client.ip_address):
+        return _form_page(request, CommentForm(request.POST), status=429, rate_limited=True)
+    if not _csrf_passes(request):
+        form = CommentForm(request.POST)
+        return _form_page(request, form, status=200 if form.is_valid() else 400, confirm=True)
+    result = post_comment(request.POST, client)
+    if result.error_code:
+        return _form_page(request, result.form, status=ERROR_STATUS[result.error_code])
+    if result.discarded:
+        return redirect(result.form.cleaned_data["article"])
+    comment = result.comment
+    if comment.is_public:
+        return redirect(comment.get_absolute_url())
+    return redirect(comment.pending_url() + f"#comment-{comment.pk}")
+
+
+@require_GET
+@never_cache
+def csrf_token(request):
+    """A CSRF token for the comment form, fetched by comments.js when it is needed.
+
+    The article page itself carries no token, so it is the same for everyone
+    and can be cached; this tiny response is never cached.
+    """
+    return JsonResponse({"token": get_token(request)})
+
+
+@method_decorator(never_cache, name="dispatch")
+class PendingCommentView(ArticlePageMixin, DetailView):
+    """The article as the author of a pending comment sees it, through a signed link.
+
+    Nobody else can reach the comment: the link is signed with the site's
+    secret and expires after COMMENT_PENDING_LINK_SECONDS.
+    """
+
+    def get(self, request, *args, **kwargs):
+        try:
+            comment_id = comment_id_from_token(kwargs["token"])
+        except signing.SignatureExpired:
+            return render(request, "comments/pending_expired.html", status=410)
+        except signing.BadSignature:
+            raise Http404("This link is not valid.") from None
+        self.comment = get_object_or_404(
+            Comment.objects.exclude(status=Comment.Status.TRASH), pk=comment_id
+        )
+        if self.comment.is_public:
+            return redirect(self.comment.get_absolute_url())
+        self.object = get_object_or_404(
+            Article.objects.published()
+            .select_related("author")
+            .prefetch_related("tags")
+            .with_neighbours(),
+            pk=self.comment.article_id,
+        )
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["discussion"] = context["discussion"].with_pending(self.comment)
+        context["robots"] = "noindex, nofollow"
+        context["pending_comment"] = self.comment
+        return context

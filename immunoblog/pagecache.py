@@ -1,0 +1,175 @@
+"""A page cache for anonymous readers, shared by every process.
+
+Reader pages are identical for every anonymous visitor (no CSRF token, no
+session, no commenter details), so a rendered page can be stored once and
+served to everyone. Views opt in with @shared_page. PageCacheMiddleware sits
+first in the stack: a hit skips every other middleware and the database.
+
+Invalidation uses generations kept in the shared "default" cache: a page key
+embeds the site-wide generation and its path's generation, so bumping either
+makes every process stop finding the old page at once. Changing one article's
+discussion bumps that article's path; saving an article bumps the site-wide
+generation (lists, neighbours' previous/next links and feeds all show it).
+"""
+
+import hashlib
+import uuid
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
+
+SITE_GENERATION = "pagecache:gen:site"
+SAFE_METHODS = ("GET", "HEAD")
+# The only query string a shared page may carry: a page number.
+MAX_PAGE_DIGITS = 4
+
+
+def _shared():
+    return caches["default"]
+
+
+def _pages():
+    return caches["pages"]
+
+
+def _path_generation_key(path):
+    return "pagecache:gen:path:" + hashlib.sha256(path.encode()).hexdigest()[:32]
+
+
+def _new_generation():
+    return uuid.uuid4().hex[:12]
+
+
+def invalidate_all(expires_at=None):
+    """Forget every cached page. `expires_at` bounds the new generation's life."""
+    timeout = None
+    if expires_at is not None:
+        timeout = max(1, int((expires_at - timezone.now()).total_seconds()) + 1)
+    _shared().set(SITE_GENERATION, _new_generation(), timeout)
+
+
+def invalidate_paths(*paths):
+    """Forget the cached pages at these paths (every host, every page number)."""
+    _shared().set_many({_path_generation_key(path): _new_generation() for path in paths}, None)
+
+
+def _generations(path):
+    shared = _shared()
+    keys = [SITE_GENERATION, _path_generation_key(path)]
+    found = shared.get_many(keys)
+    if len(found) < len(keys):
+        # A generation that is missing (never set, evicted, expired) is
+        # created fresh; it can never match a page stored under an old one.
+        for key in keys:
+            if key not in found:
+                shared.add(key, _new_generation(), None)
+        found = shared.get_many(keys)
+    return tuple(found.get(key, "") for key in keys)
+
+
+def _is_shareable_query(query_string):
+    if not query_string:
+        return True
+    name, _, value = query_string.partition("=")
+    return name == "page" and value.isdigit() and len(value) <= MAX_PAGE_DIGITS
+
+
+def _page_key(request):
+    site_generation, path_generation = _generations(request.path)
+    # The host and scheme are part of the key: canonical URLs are built from them.
+    raw = "\n".join(
+        [request.scheme, request.get_host(), request.get_full_path(), site_generation,
+         path_generation]
+    )  # fmt: skip
+    return "page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _may_use_cache(request):
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in SAFE_METHODS
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and _is_shareable_query(request.META.get("QUERY_STRING", ""))
+    )
+
+
+def _may_store(request, response):
+    return (
+        request.method == "GET"
+        and getattr(response, "shared_page", False)
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "Cookie" not in response.get("Vary", "")
+    )
+
+
+def shared_page(view):
+    """Mark a view's response as the same for every anonymous reader.
+
+    The page may be kept by this site's cache and by a CDN, which must check
+    back each time (max-age=0 with an ETag makes that a cheap 304), unless
+    PAGE_CACHE_SHARED_MAX_AGE allows it to keep the page a while.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            response.shared_page = True
+            patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+            if settings.PAGE_CACHE_SHARED_MAX_AGE:
+                patch_cache_control(response, s_maxage=settings.PAGE_CACHE_SHARED_MAX_AGE)
+            if not response.has_header("Last-Modified"):
+                response["Last-Modified"] = http_date()
+        return response
+
+    return wrapped
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _may_use_cache(request):
+            return self.get_response(request)
+        try:
+            key = _page_key(request)
+        except DisallowedHost:
+            return self.get_response(request)
+        entry = _pages().get(key)
+        if entry is not None:
+            return self._replay(request, entry)
+        response = self.get_response(request)
+        if _may_store(request, response):
+            self._store(key, response)
+        return response
+
+    def _store(self, key, response):
+        timeout = settings.PAGE_CACHE_SECONDS
+        expires_at = getattr(response, "page_expires_at", None)
+        if expires_at is not None:
+            timeout = min(timeout, int((expires_at - timezone.now()).total_seconds()))
+        if timeout > 0:
+            entry = (response.status_code, list(response.items()), response.content)
+            _pages().set(key, entry, timeout)
+
+    def _replay(self, request, entry):
+        status, headers, content = entry
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        conditional = get_conditional_response(
+            request,
+            etag=response.get("ETag"),
+            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+            response=response,
+        )
+        return conditional or response

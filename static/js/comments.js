@@ -1,0 +1,118 @@
+// The comment form's behaviour: a CSRF token fetched when it is needed,
+// replies that move the form under a comment, and "Save my name, email, and
+// website in this browser" kept in localStorage only. Without JavaScript the
+// form still works: the reply links reload the page with ?replytocom=ID and
+// the server asks to confirm a post that arrives without a token.
+(() => {
+  "use strict";
+
+  const STORAGE_KEY = "immunoblog.commenter";
+  const form = document.getElementById("commentform");
+  if (!form) return;
+
+  const field = (name) => form.elements.namedItem(name);
+  const tokenInput = field("csrfmiddlewaretoken");
+
+  // --- CSRF token on demand -------------------------------------------------
+  let tokenRequest = null;
+  function ensureToken() {
+    if (!tokenInput || tokenInput.value || !form.dataset.csrfUrl) return Promise.resolve();
+    if (!tokenRequest) {
+      tokenRequest = fetch(form.dataset.csrfUrl, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      })
+        .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+        .then((data) => {
+          tokenInput.value = data.token;
+        })
+        .catch(() => {
+          // The server will ask to confirm the post instead; nothing is lost.
+          tokenRequest = null;
+        });
+    }
+    return tokenRequest;
+  }
+  form.addEventListener("focusin", ensureToken, { once: true });
+
+  // --- Saved commenter details ---------------------------------------------
+  const details = ["author", "email", "url"];
+  const consent = field("save_details");
+
+  function loadDetails() {
+    let saved = null;
+    try {
+      saved = JSON.parse(window.localStorage.getItem(STORAGE_KEY) || "null");
+    } catch (error) {
+      saved = null;
+    }
+    if (!saved) return;
+    for (const name of details) {
+      const input = field(name);
+      if (input && !input.value && typeof saved[name] === "string") input.value = saved[name];
+    }
+    if (consent) consent.checked = true;
+  }
+
+  function storeDetails() {
+    try {
+      if (consent && consent.checked) {
+        const saved = {};
+        for (const name of details) saved[name] = field(name) ? field(name).value : "";
+        window.localStorage.setItem(STORAGE_KEY, JSON.stringify(saved));
+      } else {
+        window.localStorage.removeItem(STORAGE_KEY);
+      }
+    } catch (error) {
+      // Storage may be disabled; the comment is still posted.
+    }
+  }
+  loadDetails();
+  if (consent) consent.addEventListener("change", storeDetails);
+
+  let submitting = false;
+  form.addEventListener("submit", (event) => {
+    storeDetails();
+    if (submitting || !tokenInput || tokenInput.value) return;
+    event.preventDefault();
+    submitting = true;
+    ensureToken().then(() => form.submit());
+  });
+
+  // --- Replies ----------------------------------------------------------------
+  const respond = document.getElementById("respond");
+  const home = document.getElementById("respond-home");
+  const parentInput = field("parent");
+  const titleText = document.getElementById("reply-title-text");
+  const cancel = document.getElementById("cancel-comment-reply-link");
+  const comment = field("comment");
+  if (!respond || !home || !parentInput || !titleText || !cancel) return;
+  const defaultTitle = "Leave a Reply";
+
+  function replyTo(link) {
+    const item = link.closest("li");
+    if (!item) return false;
+    const body = item.querySelector(":scope > .comment-body");
+    (body || item).after(respond);
+    parentInput.value = link.dataset.commentId;
+    titleText.textContent = `Reply to ${link.dataset.replyTo}`;
+    cancel.hidden = false;
+    if (comment) comment.focus();
+    return true;
+  }
+
+  function cancelReply(event) {
+    event.preventDefault();
+    home.after(respond);
+    parentInput.value = "";
+    titleText.textContent = defaultTitle;
+    cancel.hidden = true;
+    if (comment) comment.focus();
+  }
+
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("a.comment-reply-link");
+    if (link && replyTo(link)) event.preventDefault();
+  });
+  cancel.addEventListener("click", cancelReply);
+})();

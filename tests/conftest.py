@@ -1,0 +1,64 @@
+import os
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+
+from articles.models import Article
+from comments.models import DiscussionSettings
+
+SEED_SLUG = "unlocking-the-power-of-immunotherapy"
+
+
+@pytest.fixture(autouse=True)
+def isolated_caches(settings, tmp_path):
+    """Each test starts with empty caches: a file cache of its own, or the test Redis."""
+    if not os.environ.get("REDIS_URL"):
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(tmp_path / "cache"),
+            },
+            "pages": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": f"pages-{tmp_path.name}",
+            },
+        }
+    for alias in settings.CACHES:
+        caches[alias].clear()
+    yield
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
+def lifted_comment_limits(settings):
+    """Flood control and the rate limit are off unless a test turns them on."""
+    settings.COMMENT_FLOOD_SECONDS = 0
+    settings.COMMENT_RATE_PER_MINUTE = 0
+
+
+@pytest.fixture
+def seed_article(db):
+    return Article.objects.get(slug=SEED_SLUG)
+
+
+@pytest.fixture
+def csrf_client():
+    """A browser-like client that enforces CSRF checks."""
+    return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture
+def discussion_rules(db):
+    """Change the discussion settings for a test: rules(manual_approval=False)."""
+
+    def update(**values):
+        rules = DiscussionSettings.load()
+        for name, value in values.items():
+            setattr(rules, name, value)
+        rules.save()
+        caches["default"].delete(DiscussionSettings.CACHE_KEY)
+        return rules
+
+    return update

@@ -1,0 +1,85 @@
+"""Plain builders for test data; each takes overrides as keyword arguments."""
+
+import itertools
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import TestCase
+from django.utils import timezone
+
+from articles.models import Article, Tag
+from comments.models import Comment
+
+_sequence = itertools.count(1)
+
+
+def make_user(**overrides):
+    n = next(_sequence)
+    values = {"username": f"user{n}", "email": f"user{n}@example.org", "first_name": "Sam"}
+    values.update(overrides)
+    return get_user_model().objects.create_user(password="correct horse battery", **values)
+
+
+def make_editor(**overrides):
+    editor = make_user(is_staff=True, **overrides)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    return editor
+
+
+def make_tag(name=None, **overrides):
+    n = next(_sequence)
+    name = name or f"Topic {n}"
+    return Tag.objects.create(name=name, slug=overrides.pop("slug", f"topic-{n}"), **overrides)
+
+
+def make_article(tags=(), **overrides):
+    n = next(_sequence)
+    values = {
+        "title": f"Article number {n}",
+        "slug": f"article-number-{n}",
+        "excerpt": f"The excerpt of article {n}.",
+        "body": f"## Introduction\n\nThe body of article {n}.\n",
+        "status": Article.Status.PUBLISHED,
+        "published_at": timezone.now() - timedelta(days=1),
+    }
+    values.update(overrides)
+    if "author" not in values:
+        values["author"] = make_user(first_name="Ada", last_name="Writer")
+    # Commit hooks (page cache invalidation) run as they would after a real commit.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        article = Article.objects.create(**values)
+        if tags:
+            article.tags.set(tags)
+    return article
+
+
+def make_comment(article, **overrides):
+    n = next(_sequence)
+    values = {
+        "author_name": f"Reader {n}",
+        "author_email": f"reader{n}@example.net",
+        "body": f"Comment number {n}.",
+        "status": Comment.Status.APPROVED,
+        "ip_address": "203.0.113.7",
+        "user_agent": "pytest",
+    }
+    values.update(overrides)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return Comment.objects.create(article=article, **values)
+
+
+def comment_data(article, **overrides):
+    """What a browser posts from the "Leave a Reply" form."""
+    n = next(_sequence)
+    data = {
+        "comment": f"A thoughtful comment, number {n}.",
+        "author": f"Commenter {n}",
+        "email": f"commenter{n}@example.com",
+        "url": "",
+        "article": str(article.pk),
+        "parent": "",
+        "phone": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
