@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -41,6 +42,7 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["article", "parent", "created_at", "ip_address", "user_agent", "user"]
     list_per_page = 50
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="Comment")
     def excerpt(self, comment):

@@ -94,6 +94,7 @@ def load_discussion(article, *, reply_to_id=None):
         nodes=[Node(pk, parent_id, card, reply) for pk, parent_id, _, _, card, reply, _ in rows],
         schema_fragments=[row[-1] for row in rows],
         reply_to=reply_to,
+        can_reply=is_open,
     )
 
 

@@ -108,8 +108,12 @@ class CommentForm(forms.Form):
     parent = forms.IntegerField(
         required=False,
         min_value=1,
+        max_value=2**63 - 1,
         widget=forms.HiddenInput,
-        error_messages={"invalid": "The comment you are replying to does not exist."},
+        error_messages={
+            code: "The comment you are replying to does not exist."
+            for code in ("invalid", "min_value", "max_value")
+        },
     )
 
     def __init__(self, *args, **kwargs):

@@ -13,6 +13,7 @@ import threading
 from functools import partial
 
 import bleach
+from bleach.html5lib_shim import convert_entities
 from bleach.linkifier import LinkifyFilter, build_url_re
 
 ALLOWED_TAGS = frozenset(
@@ -20,12 +21,32 @@ ALLOWED_TAGS = frozenset(
 )
 # Paragraphs and line breaks come from the text's own newlines.
 STRUCTURE_TAGS = frozenset({"p", "br"})
-ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"], "abbr": ["title"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc"
 URL_RE = build_url_re(protocols=["http", "https"])
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# Stripped before the scheme is read, as bleach's own protocol check does.
+_URL_IGNORED = re.compile(r"[`\000-\040\177-\240\s]+|[^\x00-\x7f]")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+
+
+def _has_allowed_scheme(href):
+    """An href must name http, https or mailto itself.
+
+    bleach lets scheme-less hrefs through as relative links ("x", "//host",
+    "#top", "%6A...:"); a commenter's link always says where it goes.
+    """
+    normalized = _URL_IGNORED.sub("", convert_entities(href)).lower()
+    scheme = _SCHEME.match(normalized)
+    return scheme is not None and scheme.group(1) in ALLOWED_PROTOCOLS
+
+
+def _link_attribute(tag, name, value):
+    return name in {"title", "rel"} or (name == "href" and _has_allowed_scheme(value))
+
+
+ALLOWED_ATTRIBUTES = {"a": _link_attribute, "abbr": ["title"]}
 
 
 def is_safe_url(url):

@@ -69,7 +69,7 @@ def make_comment(article, **overrides):
         return Comment.objects.create(article=article, **values)
 
 
-def comment_data(article, **overrides):
+def comment_data(target_article, **overrides):
     """What a browser posts from the "Leave a Reply" form."""
     n = next(_sequence)
     data = {
@@ -77,7 +77,7 @@ def comment_data(article, **overrides):
         "author": f"Commenter {n}",
         "email": f"commenter{n}@example.com",
         "url": "",
-        "article": str(article.pk),
+        "article": str(target_article.pk),
         "parent": "",
         "phone": "",
     }

@@ -1,0 +1,97 @@
+"""Bad input gets a clear message beside its field, and nothing typed is lost."""
+
+import pytest
+
+from comments.models import Comment
+from tests.comments.helpers import field_error, form_value, post_comment, soup
+from tests.factories import comment_data
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_kept(response, data):
+    """Everything the commenter typed is back in the form."""
+    for name in ("comment", "author", "email", "url"):
+        assert form_value(response, name) == data[name], name
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("comment", "", "Please type your comment."),
+        ("comment", "   \n\t  ", "Please type your comment."),
+        ("author", "", "Please enter your name."),
+        ("email", "", "Please enter your email address."),
+        ("email", "not-an-address", "Please enter a valid email address"),
+        ("email", "a@example.com\r\nBcc: b@example.com", "Please enter a valid email address"),
+        ("url", "javascript:alert(1)", "Please enter a website address starting with http"),
+        ("url", "ftp://files.example.com/", "Please enter a website address starting with http"),
+        ("comment", "x" * 65526, "Your comment is too long"),
+        ("author", "n" * 246, "Your name is too long"),
+        ("email", "e" * 90 + "@example.com", "Your email address is too long"),
+        ("url", "https://example.com/" + "p" * 190, "Your website address is too long"),
+        ("comment", "nul\x00byte", "invisible control character (code U+0000)"),
+        ("comment", "bell\x07", "invisible control character (code U+0007)"),
+        ("author", "Name\x1b[31m", "invisible control character (code U+001B)"),
+    ],
+    ids=[
+        "empty-comment", "blank-comment", "empty-name", "empty-email", "invalid-email",
+        "crlf-email", "javascript-url", "ftp-url", "long-comment", "long-name", "long-email",
+        "long-url", "nul-in-comment", "bell-in-comment", "escape-in-name",
+    ],
+)  # fmt: skip
+def test_bad_field_is_refused_with_a_message_beside_it(client, seed_article, field, value, message):
+    data = {**comment_data(seed_article, url="https://me.example.org/"), field: value}
+    response = post_comment(client, data)
+    assert response.status_code == 400
+    field_id = {"comment": "comment", "author": "author", "email": "email", "url": "url"}[field]
+    assert message in field_error(response, field_id)
+    assert not Comment.objects.exists()
+
+
+def test_everything_typed_comes_back_after_an_error(client, seed_article):
+    data = comment_data(
+        seed_article,
+        comment="A long, careful comment\n\nwith two paragraphs & <b>markup</b>.",
+        author="Ada Lovelace",
+        email="not-an-address",
+        url="https://ada.example.org/",
+    )
+    response = post_comment(client, data)
+    assert response.status_code == 400
+    assert_kept(response, data)
+
+
+def test_error_page_summarises_the_problem_for_screen_readers(client, seed_article):
+    response = post_comment(client, comment_data(seed_article, email=""))
+    summary = soup(response).find(id="form-errors")
+    assert summary["role"] == "alert"
+    assert "not posted yet" in summary.get_text()
+
+
+def test_limits_are_exactly_wordpress_limits(client, seed_article):
+    data = comment_data(
+        seed_article,
+        comment="c" * 65525,
+        author="n" * 245,
+        email="e" * 88 + "@example.com",
+        url="https://example.com/" + "p" * 180,
+    )
+    response = post_comment(client, data)
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert len(comment.body) == 65525
+    assert len(comment.author_name) == 245
+    assert len(comment.author_email) == 100
+
+
+def test_unknown_article_is_a_form_error_not_a_crash(client, seed_article):
+    response = post_comment(client, comment_data(seed_article, article="999999"))
+    assert response.status_code == 400
+    assert "This article does not exist or is not published." in response.content.decode()
+
+
+def test_non_numeric_article_is_a_form_error(client, seed_article):
+    response = post_comment(client, comment_data(seed_article, article="../../etc/passwd"))
+    assert response.status_code == 400
+    assert "This article does not exist or is not published." in response.content.decode()
