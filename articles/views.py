@@ -21,11 +21,14 @@ class ArticleListMixin:
     context_object_name = "articles"
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        return Article.objects.published().for_listing().with_schedule_horizon()
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        response.page_expires_at = Article.objects.next_scheduled_at()
+        articles = context["object_list"]
+        response.page_expires_at = (
+            articles[0].site_next_scheduled_at if articles else Article.objects.next_scheduled_at()
+        )
         return response
 
 
@@ -96,10 +99,7 @@ class ArticlePageMixin:
 class ArticleDetailView(ArticlePageMixin, DetailView):
     def get_queryset(self):
         return (
-            Article.objects.published()
-            .select_related("author")
-            .prefetch_related("tags")
-            .with_neighbours()
+            Article.objects.published().select_related("author").with_tag_list().with_neighbours()
         )
 
     def render_to_response(self, context, **response_kwargs):
@@ -113,7 +113,7 @@ class ArticlePreviewView(ArticlePageMixin, DetailView):
     """Editors see a draft or scheduled article as readers will."""
 
     def get_queryset(self):
-        return Article.objects.select_related("author").prefetch_related("tags").with_neighbours()
+        return Article.objects.select_related("author").with_tag_list().with_neighbours()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(is_preview=True, **kwargs)

@@ -16,7 +16,7 @@ from django.utils.html import escape
 
 from immunoblog import jsonld
 
-from .sanitize import is_safe_url
+from .sanitize import is_safe_url, sanitize_comment
 
 AVATAR_HUES = 12
 
@@ -67,3 +67,26 @@ def render_comment(comment):
     if parent:
         schema["parentItem"] = {"@id": f"#comment-{parent.pk}"}
     return card_html, reply_html, jsonld.dumps(schema)
+
+
+def rerender_stored(comments, batch_size=500):
+    """Re-sanitise and re-render stored comments; returns how many were updated.
+
+    Works on a queryset of the real model or of a migration's historical one,
+    so a migration that ships a new card template or sanitiser can call it.
+    """
+    model = comments.model
+    batch, updated = [], 0
+    for comment in comments.select_related("parent").order_by("pk").iterator(batch_size):
+        comment.body_html = sanitize_comment(comment.body)
+        comment.card_html, comment.reply_html, comment.schema_json = render_comment(comment)
+        batch.append(comment)
+        if len(batch) >= batch_size:
+            updated += model.objects.bulk_update(batch, RERENDERED_FIELDS)
+            batch = []
+    if batch:
+        updated += model.objects.bulk_update(batch, RERENDERED_FIELDS)
+    return updated
+
+
+RERENDERED_FIELDS = ["body_html", "card_html", "reply_html", "schema_json"]

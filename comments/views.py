@@ -99,10 +99,7 @@ class PendingCommentView(ArticlePageMixin, DetailView):
         if self.comment.is_public:
             return redirect(self.comment.get_absolute_url())
         self.object = get_object_or_404(
-            Article.objects.published()
-            .select_related("author")
-            .prefetch_related("tags")
-            .with_neighbours(),
+            Article.objects.published().select_related("author").with_tag_list().with_neighbours(),
             pk=self.comment.article_id,
         )
         return self.render_to_response(self.get_context_data(object=self.object))

@@ -32,6 +32,11 @@ def isolated_caches(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def lifted_comment_limits(settings):
     """Flood control and the rate limit are off unless a test turns them on."""
     settings.COMMENT_FLOOD_SECONDS = 0

@@ -1,0 +1,106 @@
+"""Every page that lists things costs a fixed number of queries, however long the list."""
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+from django.urls import reverse
+
+from comments.models import Comment
+from tests.factories import make_article, make_comment, make_tag, make_thread
+
+pytestmark = pytest.mark.django_db
+
+
+def fresh_get(url):
+    """A reader with no cookies, and no page cache to lean on."""
+    caches["pages"].clear()
+    return Client().get(url)
+
+
+@pytest.mark.parametrize("comments", [0, 10, 100, 1000])
+def test_article_page_costs_three_queries_at_most_with_cold_caches(
+    seed_article, django_assert_max_num_queries, comments
+):
+    make_thread(seed_article, comments)
+    for alias in ("default", "pages"):
+        caches[alias].clear()
+    with django_assert_max_num_queries(3):
+        response = Client().get(seed_article.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content.decode().count('class="comment depth-') == comments
+
+
+@pytest.mark.parametrize("comments", [0, 10, 100, 1000])
+def test_article_page_costs_two_queries_once_the_rules_are_cached(
+    seed_article, django_assert_num_queries, comments
+):
+    make_thread(seed_article, comments)
+    fresh_get(seed_article.get_absolute_url())
+    with django_assert_num_queries(2):
+        fresh_get(seed_article.get_absolute_url())
+
+
+def test_reply_page_costs_the_same(seed_article, django_assert_num_queries):
+    parent = make_thread(seed_article, 10)[0]
+    fresh_get(seed_article.get_absolute_url())
+    with django_assert_num_queries(2):
+        fresh_get(f"{seed_article.get_absolute_url()}?replytocom={parent.pk}")
+
+
+def test_article_page_does_not_query_pending_comments_separately(
+    seed_article, django_assert_num_queries
+):
+    make_thread(seed_article, 5)
+    make_comment(seed_article, status=Comment.Status.PENDING)
+    fresh_get(seed_article.get_absolute_url())
+    with django_assert_num_queries(2):
+        fresh_get(seed_article.get_absolute_url())
+
+
+@pytest.mark.parametrize("articles", [1, 5, 25])
+def test_home_page_costs_two_queries(django_assert_num_queries, articles, db):
+    tags = [make_tag() for _ in range(3)]
+    for _ in range(articles):
+        make_article(tags=tags)
+    with django_assert_num_queries(2):
+        response = fresh_get(reverse("articles:home"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("articles", [1, 12])
+def test_tag_page_costs_three_queries(django_assert_num_queries, articles, db):
+    tag = make_tag()
+    for _ in range(articles):
+        make_article(tags=[tag, make_tag()])
+    with django_assert_num_queries(3):
+        fresh_get(tag.get_absolute_url())
+
+
+@pytest.mark.parametrize("articles", [1, 12])
+def test_search_costs_two_queries(django_assert_num_queries, articles, db):
+    for _ in range(articles):
+        make_article(tags=[make_tag()], title="Immune system news")
+    with django_assert_num_queries(2):
+        response = fresh_get(reverse("articles:search") + "?q=immune+news")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("url_name", ["articles:feed", "articles:feed_atom"])
+def test_feeds_cost_one_query(django_assert_num_queries, url_name, db):
+    for _ in range(5):
+        make_article(tags=[make_tag(), make_tag()])
+    with django_assert_num_queries(1):
+        fresh_get(reverse(url_name))
+
+
+def test_comments_feed_costs_two_queries(seed_article, django_assert_num_queries):
+    make_thread(seed_article, 30)
+    with django_assert_num_queries(2):
+        fresh_get(reverse("comments:feed", args=[seed_article.slug]))
+
+
+def test_sitemap_costs_a_fixed_number_of_queries(django_assert_num_queries, db):
+    for _ in range(5):
+        make_article(tags=[make_tag()])
+    with django_assert_num_queries(4):
+        fresh_get(reverse("sitemap"))
