@@ -1,11 +1,24 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpResponseRedirect
-from django.urls import reverse
-from django.utils.text import Truncator
+from django.http import HttpResponseRedirect, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import urlencode
+from django.utils.text import Truncator, slugify
 
 from .models import Comment, DiscussionSettings
 from .moderation import set_status
+from .privacy import comments_by, erase_commenter, export_commenter
+
+
+class CommenterForm(forms.Form):
+    email = forms.EmailField(
+        label="Commenter's email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"size": 40, "autofocus": True}),
+    )
 
 
 @admin.register(Comment)
@@ -26,7 +39,7 @@ class CommentAdmin(admin.ModelAdmin):
     search_fields = ["author_name", "author_email", "body", "ip_address"]
     list_select_related = ["article"]
     date_hierarchy = "created_at"
-    actions = ["approve", "unapprove", "mark_as_spam", "move_to_trash"]
+    actions = ["approve", "unapprove", "mark_as_spam", "move_to_trash", "commenter_data"]
     fields = [
         "article",
         "parent",
@@ -75,6 +88,56 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Move selected comments to the trash", permissions=["change"])
     def move_to_trash(self, request, queryset):
         self._moderate(request, queryset, Comment.Status.TRASH, "moved to the trash")
+
+    @admin.action(description="Export or erase the commenter's data", permissions=["change"])
+    def commenter_data(self, request, queryset):
+        emails = {
+            email.lower() for email in queryset.values_list("author_email", flat=True) if email
+        }
+        if len(emails) != 1:
+            self.message_user(
+                request,
+                "Select comments from one commenter (one email address) to export or erase.",
+                messages.WARNING,
+            )
+            return None
+        url = reverse("admin:comments_comment_privacy") + "?" + urlencode({"email": emails.pop()})
+        return HttpResponseRedirect(url)
+
+    def get_urls(self):
+        privacy = self.admin_site.admin_view(self.privacy_view)
+        return [path("privacy/", privacy, name="comments_comment_privacy"), *super().get_urls()]
+
+    def privacy_view(self, request):
+        """Export or erase one commenter's data, as WordPress's privacy tools do."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        form = CommenterForm(request.POST or None, initial={"email": request.GET.get("email", "")})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Commenter data: export or erase",
+            "opts": self.model._meta,
+            "form": form,
+        }
+        if request.method == "POST" and form.is_valid():
+            email = form.cleaned_data["email"]
+            if "export" in request.POST:
+                return self._export_response(request, email)
+            if "erase" in request.POST and request.POST.get("confirm") == "yes":
+                erased = erase_commenter(email)
+                self.message_user(
+                    request, f"Anonymised {erased} comment(s) left with {email}.", messages.SUCCESS
+                )
+                return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
+            context.update(email=email, matches=comments_by(email).count(), confirm_erase=True)
+        return TemplateResponse(request, "admin/comments/privacy.html", context)
+
+    def _export_response(self, request, email):
+        document = export_commenter(email, f"{request.scheme}://{request.get_host()}")
+        response = JsonResponse(document, json_dumps_params={"indent": 2, "ensure_ascii": False})
+        filename = f"comments-{slugify(email) or 'commenter'}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
 
 
 @admin.register(DiscussionSettings)

@@ -1,0 +1,87 @@
+"""Commenters' personal data: export it, erase it, and stop keeping addresses.
+
+Like WordPress's privacy tools, erasing anonymises instead of deleting: the
+name becomes "Anonymous", the email, website, IP address and browser are
+emptied, and the text stays where it was, so the threads it belongs to keep
+their shape. With its email gone, an erased history no longer counts towards
+automatic approval.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from articles.models import Article
+
+from .models import ANONYMOUS_NAME, Comment
+from .rendering import rerender_stored
+
+
+def comments_by(email):
+    return Comment.objects.by_email(email).select_related("article").order_by("created_at", "pk")
+
+
+def export_commenter(email, site_url=""):
+    """Every comment left with this email address, as a JSON-ready document."""
+    comments = [
+        {
+            "id": comment.pk,
+            "article": {
+                "title": comment.article.title,
+                "url": site_url + comment.article.get_absolute_url(),
+            },
+            "in_reply_to": comment.parent_id,
+            "text": comment.body,
+            "created_at": comment.created_at.isoformat(),
+            "updated_at": comment.updated_at.isoformat(),
+            "status": comment.status,
+            "name": comment.author_name,
+            "email": comment.author_email,
+            "website": comment.author_url,
+            "ip_address": comment.ip_address,
+            "user_agent": comment.user_agent,
+        }
+        for comment in comments_by(email)
+    ]
+    return {
+        "email": email.strip(),
+        "exported_at": timezone.now().isoformat(),
+        "comment_count": len(comments),
+        "comments": comments,
+    }
+
+
+def erase_commenter(email):
+    """Anonymise every comment left with this email address; returns how many."""
+    with transaction.atomic():
+        erased = list(comments_by(email).values_list("pk", "article_id"))
+        if not erased:
+            return 0
+        ids = [pk for pk, _ in erased]
+        Comment.objects.filter(pk__in=ids).update(
+            author_name=ANONYMOUS_NAME,
+            author_email="",
+            author_url="",
+            ip_address=None,
+            user_agent="",
+            user=None,
+            updated_at=timezone.now(),
+        )
+        # Replies name their parent's author for screen readers: re-render them too.
+        rerender_stored(Comment.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids)))
+        for article in Article.objects.filter(pk__in={article_id for _, article_id in erased}):
+            transaction.on_commit(article.forget_cached_page)
+    return len(erased)
+
+
+def purge_expired_addresses(now=None, days=None):
+    """Remove IP addresses and browsers older than the retention period; returns how many."""
+    days = settings.COMMENT_IP_RETENTION_DAYS if days is None else days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    expired = Comment.objects.filter(created_at__lt=cutoff).filter(
+        Q(ip_address__isnull=False) | ~Q(user_agent="")
+    )
+    return expired.update(ip_address=None, user_agent="")
