@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from .models import META_DESCRIPTION_LENGTH, Article
 
@@ -63,6 +64,11 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        publishing = cleaned.get("status") == Article.Status.PUBLISHED
+        if publishing and "published_at" in cleaned and cleaned["published_at"] is None:
+            # "Left empty, publishing sets it to now": done here because the
+            # model's date constraint is checked before Article.save() runs.
+            cleaned["published_at"] = timezone.now()
         close_at, published_at = cleaned.get("comments_close_at"), cleaned.get("published_at")
         if close_at and published_at and close_at < published_at:
             self.add_error(

@@ -29,6 +29,15 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
+# Elements whose content is code or another document, never article text:
+# removed whole before sanitising, which would otherwise keep their text
+# ("alert(1)", a stylesheet) as visible words. Markdown has already escaped
+# any such markup shown inside code, so only real elements match.
+DROPPED_ELEMENTS = re.compile(
+    r"<(script|style|iframe|object|embed|noscript|template|textarea|select)\b.*?</\1\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+
 WORDS_PER_MINUTE = 230
 # A table of contents only helps once an article has a few sections.
 TOC_MIN_HEADINGS = 3
@@ -50,9 +59,12 @@ def reading_minutes(word_count):
 
 
 def sanitize_article_html(html):
-    """Keep the article allow-list; drop everything else, keeping its text."""
+    """Keep the article allow-list; drop other tags, keeping their text.
+
+    Scripts, styles, frames and the like go with their content.
+    """
     return bleach.clean(
-        html,
+        DROPPED_ELEMENTS.sub("", html),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         protocols=ALLOWED_PROTOCOLS,

@@ -16,6 +16,11 @@ class SearchQuery:
     notice: str = ""
 
 
+def _is_unsearchable(char):
+    """Control, surrogate, private-use and unassigned characters."""
+    return unicodedata.category(char) in {"Cc", "Cs", "Co", "Cn"}
+
+
 def parse_query(raw):
     """Normalise a search box entry; absurd input is trimmed, never an error.
 
@@ -23,12 +28,13 @@ def parse_query(raw):
     only the first MAX_TERMS words of at most MAX_TERM_LENGTH characters are
     searched, and the reader is told when something was left out.
     """
-    cleaned = "".join(
-        " " if unicodedata.category(char) in {"Cc", "Cs", "Co", "Cn"} else char
-        for char in raw[: MAX_QUERY_LENGTH * 4]
-    )
+    raw = raw[: MAX_QUERY_LENGTH * 4]
+    cleaned = "".join(" " if _is_unsearchable(char) else char for char in raw)
     text = re.sub(r"\s+", " ", cleaned).strip()
     notice = ""
+    # Tabs and line breaks are control characters too, but harmless ones to type.
+    if any(_is_unsearchable(char) and not char.isspace() for char in raw):
+        notice = "Characters that cannot be searched for were left out of your search."
     if len(text) > MAX_QUERY_LENGTH:
         text = text[:MAX_QUERY_LENGTH].rstrip()
         notice = f"Your search was shortened to its first {MAX_QUERY_LENGTH} characters."

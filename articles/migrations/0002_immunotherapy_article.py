@@ -144,6 +144,9 @@ def create_article(apps, schema_editor):
     article.tags.set(
         [Tag.objects.get_or_create(slug=slug, defaults={"name": name})[0] for name, slug in TAGS]
     )
+    # auto_now would date the article to the day the migration ran, and the page
+    # would call it "Updated" on that day; it was written when it was published.
+    Article.objects.filter(pk=article.pk).update(created_at=PUBLISHED_AT, updated_at=PUBLISHED_AT)
 
 
 def remove_article(apps, schema_editor):
