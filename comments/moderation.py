@@ -14,6 +14,7 @@ from django.utils import timezone
 from articles.models import Article
 
 from .models import Comment, DiscussionSettings
+from .rendering import rerender_stored
 
 _LINK = re.compile(r"<a\s", re.IGNORECASE)
 
@@ -98,9 +99,10 @@ def set_status(comments, status):
         changing = list(comments.exclude(status=status).values_list("pk", "article_id", "status"))
         if not changing:
             return 0
-        Comment.objects.filter(pk__in=[pk for pk, _, _ in changing]).update(
-            status=status, updated_at=timezone.now()
-        )
+        changed_ids = [pk for pk, _, _ in changing]
+        Comment.objects.filter(pk__in=changed_ids).update(status=status, updated_at=timezone.now())
+        # Replies name their parent only while it is public.
+        rerender_stored(Comment.objects.filter(parent_id__in=changed_ids))
         touched = {
             article_id
             for _, article_id, old in changing

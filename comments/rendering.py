@@ -41,7 +41,11 @@ def avatar_hue(comment):
 def render_comment(comment):
     """Return (card_html, reply_html, schema_json) for a saved comment."""
     created_at = timezone.localtime(comment.created_at)
+    # A reply names its parent only while the parent is public: a comment
+    # withdrawn as spam must not live on in its replies.
     parent = comment.parent if comment.parent_id else None
+    if parent is not None and parent.status != "approved":
+        parent = None
     context = {
         "comment": comment,
         "author_url": comment.author_url if is_safe_url(comment.author_url or "") else "",

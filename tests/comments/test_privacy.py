@@ -359,11 +359,6 @@ def test_json_ld_follows_a_comment_approved_later(
     assert expected_schema(pending) in schema["comment"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a reply's card and JSON-LD are rendered at save and keep naming their parent "
-    "after the parent is marked as spam",
-)
 def test_comment_marked_as_spam_after_a_reply_leaves_no_trace_on_the_article(
     client, discussion, django_capture_on_commit_callbacks
 ):
