@@ -77,7 +77,7 @@ def _is_shareable_query(query_string):
     if not query_string:
         return True
     name, _, value = query_string.partition("=")
-    return name == "page" and value.isdigit() and len(value) <= MAX_PAGE_DIGITS
+    return name == "page" and value.isascii() and value.isdigit() and len(value) <= MAX_PAGE_DIGITS
 
 
 def _page_key(request):
