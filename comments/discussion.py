@@ -106,7 +106,10 @@ def blank_form_html():
 
 
 def _int_or_none(value):
-    return int(value) if value and value.isdigit() and len(value) < 19 else None
+    # isascii(): "²".isdigit() is true, but int("²") fails.
+    if value and value.isascii() and value.isdigit() and len(value) < 19:
+        return int(value)
+    return None
 
 
 def article_page_context(request, article):

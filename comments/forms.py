@@ -19,6 +19,8 @@ from .moderation import comments_open
 SAVE_DETAILS_LABEL = "Save my name, email, and website in this browser for the next time I comment."
 # Tab, newline and carriage return are the only control characters a comment needs.
 ALLOWED_CONTROL_CHARACTERS = {"\t", "\n", "\r"}
+# What the request parser puts in place of bytes that are not UTF-8.
+REPLACEMENT_CHARACTER = "\N{REPLACEMENT CHARACTER}"
 
 
 def reject_control_characters(value):
@@ -39,6 +41,24 @@ def reject_control_characters(value):
             )
 
 
+def reject_unreadable_text(value):
+    """Refuse text that arrived garbled rather than store it garbled.
+
+    Browsers send UTF-8; bytes that are not (a broken client, a lone
+    surrogate) reach the form as U+FFFD, which nobody types on purpose.
+    """
+    if REPLACEMENT_CHARACTER in value:
+        raise ValidationError(
+            "This contains characters that could not be read (shown as %(char)s), usually "
+            "from text sent in a broken encoding. Please retype them and try again.",
+            code="unreadable",
+            params={"char": REPLACEMENT_CHARACTER},
+        )
+
+
+TEXT_VALIDATORS = [reject_control_characters, reject_unreadable_text]
+
+
 class CommentForm(forms.Form):
     """The "Leave a Reply" form, with WordPress's fields, limits and messages.
 
@@ -50,7 +70,7 @@ class CommentForm(forms.Form):
         label="Comment",
         max_length=MAX_BODY_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8, "cols": 45}),
-        validators=[reject_control_characters],
+        validators=TEXT_VALIDATORS,
         error_messages={
             "required": "Please type your comment.",
             "max_length": "Your comment is too long (%(show_value)s characters; the limit is "
@@ -60,7 +80,7 @@ class CommentForm(forms.Form):
     author = forms.CharField(
         label="Name",
         max_length=MAX_NAME_LENGTH,
-        validators=[reject_control_characters],
+        validators=TEXT_VALIDATORS,
         widget=forms.TextInput(attrs={"autocomplete": "name", "size": 30}),
         error_messages={
             "required": "Please enter your name.",
@@ -70,7 +90,7 @@ class CommentForm(forms.Form):
     email = forms.EmailField(
         label="Email",
         max_length=MAX_EMAIL_LENGTH,
-        validators=[reject_control_characters],
+        validators=TEXT_VALIDATORS,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "size": 30}),
         error_messages={
             "required": "Please enter your email address.",
@@ -83,7 +103,7 @@ class CommentForm(forms.Form):
         required=False,
         max_length=MAX_URL_LENGTH,
         assume_scheme="https",
-        validators=[reject_control_characters],
+        validators=TEXT_VALIDATORS,
         widget=forms.URLInput(attrs={"autocomplete": "url", "size": 30}),
         error_messages={
             "invalid": "Please enter a website address starting with http:// or https://.",

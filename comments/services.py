@@ -7,6 +7,7 @@ transaction has committed. The view, the tests and the benchmarks all call it.
 
 import ipaddress
 import logging
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -33,6 +34,7 @@ logger = logging.getLogger(__name__)
 DUPLICATE_MESSAGE = "Duplicate comment detected; it looks as though you’ve already said that!"
 FLOOD_MESSAGE = "You are posting comments too quickly. Slow down."
 EDITORS_GROUP = "Editors"
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class Client:
         user = request.user if request.user.is_authenticated else None
         return cls(
             ip_address=client_ip(request),
-            user_agent=request.META.get("HTTP_USER_AGENT", "")[:MAX_USER_AGENT_LENGTH],
+            user_agent=printable(request.META.get("HTTP_USER_AGENT", ""))[:MAX_USER_AGENT_LENGTH],
             user=user,
             site_url=f"{request.scheme}://{request.get_host()}",
         )
@@ -57,6 +59,15 @@ class Client:
     @property
     def is_editor(self):
         return self.user is not None and self.user.has_perm("comments.change_comment")
+
+
+def printable(header):
+    """A header value with control characters (NUL included) turned into spaces.
+
+    Headers come from anyone; PostgreSQL cannot store NUL, and moderation
+    word matching should see what an editor would see.
+    """
+    return _CONTROL_CHARACTERS.sub(" ", header)
 
 
 def client_ip(request):

@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.core import signing
-from django.http import Http404, JsonResponse
+from django.http import Http404, JsonResponse, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
@@ -42,7 +43,26 @@ def _form_page(request, form, *, status, confirm=False, rate_limited=False):
 
 
 def _as_int(value):
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 19 else None
+    # isascii(): "²".isdigit() is true, but int("²") fails.
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
+        return int(value)
+    return None
+
+
+def _posted_data(request):
+    """The posted fields, with bytes that are not valid in the body's charset as U+FFFD.
+
+    Django decodes such a urlencoded body as Latin-1 as a whole, which would
+    garble every other non-ASCII character typed; decoding with replacement
+    keeps what can be read, and the form names the field that cannot be.
+    """
+    if request.content_type == "application/x-www-form-urlencoded":
+        encoding = request.encoding or settings.DEFAULT_CHARSET
+        try:
+            request.body.decode(encoding)
+        except UnicodeDecodeError:
+            return QueryDict(request.body.decode(encoding, errors="replace"), encoding=encoding)
+    return request.POST
 
 
 @csrf_exempt  # checked below: a missing token gets a confirmation page instead of a 403
@@ -51,12 +71,13 @@ def _as_int(value):
 def post(request):
     """Post a comment; redirect to it, or show the form again with what was typed."""
     client = Client.from_request(request)
+    data = _posted_data(request)
     if not ratelimit.allow(client.ip_address):
-        return _form_page(request, CommentForm(request.POST), status=429, rate_limited=True)
+        return _form_page(request, CommentForm(data), status=429, rate_limited=True)
     if not _csrf_passes(request):
-        form = CommentForm(request.POST)
+        form = CommentForm(data)
         return _form_page(request, form, status=200 if form.is_valid() else 400, confirm=True)
-    result = post_comment(request.POST, client)
+    result = post_comment(data, client)
     if result.error_code:
         return _form_page(request, result.form, status=ERROR_STATUS[result.error_code])
     if result.discarded:
