@@ -1,8 +1,11 @@
+import hashlib
 import json
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import Aggregate, OuterRef, Q, Subquery, TextField
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,6 +14,8 @@ from immunoblog import pagecache
 from .rendering import reading_minutes, render_article
 
 META_DESCRIPTION_LENGTH = 160
+# How long an article page's data may be reused before it is read again.
+PAGE_DATA_SECONDS = 600
 RENDERED_FIELDS = ("body_html", "toc_html", "word_count")
 MAX_SEARCH_TERMS = 8
 
@@ -27,6 +32,12 @@ class Tag(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+def _seconds_until(moment, longest=PAGE_DATA_SECONDS):
+    if moment is None:
+        return longest
+    return max(1, min(longest, int((moment - timezone.now()).total_seconds())))
 
 
 class TagPairs(Aggregate):
@@ -79,6 +90,37 @@ class ArticleQuerySet(models.QuerySet):
         """
         upcoming = Article.objects.scheduled().order_by("published_at").values("published_at")
         return self.annotate(site_next_scheduled_at=Subquery(upcoming[:1]))
+
+    def for_page(self, slug):
+        """The published article at `slug`, with all its page shows, or None.
+
+        The row, its author, tags, neighbours and schedule horizon are read in
+        one query and the <article> element is rendered once (main_html);
+        both are kept in the shared cache under the site generation: saving
+        any article starts a new generation, and the entry never outlives the
+        next scheduled publication. Readers of a popular article thus cost no
+        article query and no article rendering.
+        """
+        key = (
+            "article-page:"
+            + hashlib.sha256(f"{pagecache.site_generation()}:{slug}".encode()).hexdigest()
+        )
+        article = cache.get(key)
+        if article is None:
+            article = (
+                self.published()
+                .select_related("author")
+                .with_tag_list()
+                .with_neighbours()
+                .filter(slug=slug)
+                .first()
+            )
+            if article is not None:
+                article.main_html = render_to_string(
+                    "articles/includes/article_main.html", {"article": article}
+                )
+                cache.set(key, article, _seconds_until(article.site_next_scheduled_at))
+        return article
 
     def with_tag_list(self):
         pairs = (

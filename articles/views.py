@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
@@ -97,10 +98,11 @@ class ArticlePageMixin:
 
 @method_decorator(shared_page, name="dispatch")
 class ArticleDetailView(ArticlePageMixin, DetailView):
-    def get_queryset(self):
-        return (
-            Article.objects.published().select_related("author").with_tag_list().with_neighbours()
-        )
+    def get_object(self, queryset=None):
+        article = Article.objects.for_page(self.kwargs["slug"])
+        if article is None:
+            raise Http404("No article here.")
+        return article
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)

@@ -120,6 +120,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("DJANGO_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            # Opening the file and setting its pragmas costs more than most pages.
+            "CONN_MAX_AGE": env_int("DJANGO_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",

@@ -31,19 +31,19 @@ def test_article_page_costs_three_queries_at_most_with_cold_caches(
 
 
 @pytest.mark.parametrize("comments", [0, 10, 100, 1000])
-def test_article_page_costs_two_queries_once_the_rules_are_cached(
+def test_article_page_costs_one_query_once_article_and_rules_are_in_the_shared_cache(
     seed_article, django_assert_num_queries, comments
 ):
     make_thread(seed_article, comments)
     fresh_get(seed_article.get_absolute_url())
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         fresh_get(seed_article.get_absolute_url())
 
 
 def test_reply_page_costs_the_same(seed_article, django_assert_num_queries):
     parent = make_thread(seed_article, 10)[0]
     fresh_get(seed_article.get_absolute_url())
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         fresh_get(f"{seed_article.get_absolute_url()}?replytocom={parent.pk}")
 
 
@@ -53,7 +53,7 @@ def test_article_page_does_not_query_pending_comments_separately(
     make_thread(seed_article, 5)
     make_comment(seed_article, status=Comment.Status.PENDING)
     fresh_get(seed_article.get_absolute_url())
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         fresh_get(seed_article.get_absolute_url())
 
 
