@@ -5,7 +5,7 @@ from (id, parent_id) pairs and printed as nested lists by joining the cards
 rendered at save time. Nothing here grows faster than the number of comments.
 """
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.utils.safestring import SafeString
 
@@ -14,8 +14,7 @@ AWAITING_MODERATION = (
 )
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
     pk: int
     parent_id: int | None
     card_html: str
