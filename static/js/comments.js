@@ -1,12 +1,59 @@
 // The comment form's behaviour: a CSRF token fetched when it is needed,
-// replies that move the form under a comment, and "Save my name, email, and
-// website in this browser" kept in localStorage only. Without JavaScript the
-// form still works: the reply links reload the page with ?replytocom=ID and
-// the server asks to confirm a post that arrives without a token.
+// replies that move the form under a comment, "Save my name, email, and
+// website in this browser" kept in localStorage only, and a spoken
+// confirmation once a comment is posted. Without JavaScript the form still
+// works: the reply links reload the page with ?replytocom=ID and the server
+// asks to confirm a post that arrives without a token.
 (() => {
   "use strict";
 
   const STORAGE_KEY = "immunoblog.commenter";
+  const POSTED_KEY = "immunoblog.posted";
+  // How long after pressing "Post Comment" the landing page may confirm it.
+  const POSTED_WINDOW_MS = 2 * 60 * 1000;
+
+  // --- Announcing the result of a post ---------------------------------------
+  // The page is the same for every reader, so it cannot say "your comment was
+  // posted"; this browser remembers the submit instead and, on the page the
+  // post lands on, says so through the live region and marks the comment.
+  function announcePosted() {
+    let postedAt = null;
+    try {
+      postedAt = Number(window.sessionStorage.getItem(POSTED_KEY));
+      window.sessionStorage.removeItem(POSTED_KEY);
+    } catch (error) {
+      return;
+    }
+    if (!postedAt || Date.now() - postedAt > POSTED_WINDOW_MS) return;
+    const match = /^#comment-(\d+)$/.exec(window.location.hash);
+    const card = match && document.getElementById(`comment-${match[1]}`);
+    const item = card && card.closest("li.comment");
+    const region = document.getElementById("comment-announcer");
+    if (!item || !region) return;
+    item.classList.add("is-just-posted");
+    const pending = item.querySelector(":scope > .comment-awaiting-moderation");
+    const message = pending
+      ? "Your comment has been sent. It is awaiting moderation."
+      : "Your comment has been posted.";
+    // A short pause lets assistive technology notice the region before it changes.
+    window.setTimeout(() => {
+      region.textContent = message;
+    }, 250);
+  }
+  announcePosted();
+
+  function rememberSubmit() {
+    try {
+      window.sessionStorage.setItem(POSTED_KEY, String(Date.now()));
+    } catch (error) {
+      // Without storage the comment is still posted, just not announced.
+    }
+  }
+
+  // On the error page, take the reader to the summary of what needs a change.
+  const errors = document.getElementById("form-errors");
+  if (errors) errors.focus();
+
   const form = document.getElementById("commentform");
   if (!form) return;
 
@@ -73,6 +120,7 @@
   let submitting = false;
   form.addEventListener("submit", (event) => {
     storeDetails();
+    rememberSubmit();
     if (submitting || !tokenInput || tokenInput.value) return;
     event.preventDefault();
     submitting = true;
