@@ -1,0 +1,125 @@
+"""Browser tests: the site served by Django's live server, driven in headless Chromium.
+
+Playwright cannot download its own browsers here, so the tests drive Debian's
+Chromium. Without it they are skipped in one line, except where
+IMMUNOBLOG_REQUIRE_BROWSER=1 (CI) makes a missing browser a failure.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django refuses ORM
+# calls from a thread with a running loop unless told it is safe (it is: the
+# loop only waits for the browser while the test code blocks).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+# The live server binds the loopback address, so every page URL is on 127.0.0.1.
+os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+MISSING_BROWSER = "Chromium not found: apt-get install chromium"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+AXE_SCRIPT = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run; each test opens its own contexts."""
+    if not CHROMIUM.exists():
+        if os.environ.get("IMMUNOBLOG_REQUIRE_BROWSER") == "1":
+            pytest.fail(MISSING_BROWSER, pytrace=False)
+        pytest.skip(MISSING_BROWSER)
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    # While Playwright's loop runs in this thread, Django keeps database
+    # connections per async context instead of per thread, and would open
+    # fresh ones. Keep using the test run's own (they hold the serialized
+    # copy of the migrated database that live-server tests restore).
+    own_connections = {alias: connections[alias] for alias in connections}
+    playwright = sync_playwright().start()
+    for alias, connection in own_connections.items():
+        connections[alias] = connection
+    chromium = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+class Site:
+    """The live server as the tests see it: URLs by path, the host every request must use."""
+
+    def __init__(self, live_server):
+        self.base = live_server.url
+        self.host = urlsplit(self.base).netloc
+
+    def url(self, path):
+        return self.base + path
+
+    def is_own(self, url):
+        parts = urlsplit(url)
+        return parts.scheme in {"data", "blob", "about"} or parts.netloc == self.host
+
+
+@pytest.fixture
+def site(live_server, django_db_serialized_rollback):
+    """The live server with the database as migrations left it (the seed article included).
+
+    Live-server tests run on the transactional database, which is emptied after
+    each test; serialized rollback brings back the migrations' data first.
+    """
+    return Site(live_server)
+
+
+@pytest.fixture
+def new_context(browser, site):
+    """Open browser contexts (separate readers) that are closed after the test.
+
+    Every request any page makes is recorded in `requests` of the returned factory.
+    """
+    contexts = []
+
+    def open_context(**options):
+        options.setdefault("viewport", DESKTOP)
+        options.setdefault("base_url", site.base)
+        context = browser.new_context(**options)
+        context.set_default_timeout(10_000)
+        context.on("request", lambda request: open_context.requests.append(request.url))
+        contexts.append(context)
+        return context
+
+    open_context.requests = []
+    yield open_context
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    """A page in a fresh desktop context, light colour scheme, JavaScript on."""
+    return new_context().new_page()
+
+
+def save_screenshot(page, name):
+    """Write a full-page screenshot to test-artifacts/screenshots/ and return its path."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True, animations="disabled")
+    return path

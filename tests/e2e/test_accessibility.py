@@ -1,0 +1,125 @@
+"""Accessibility: axe-core on every kind of page, in light and dark, and what gets announced."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from comments.models import Comment
+from tests.conftest import SEED_SLUG
+from tests.e2e.conftest import AXE_SCRIPT
+from tests.e2e.support import axe_violations, make_discussion
+from tests.e2e.test_commenting import fill_comment_form, post_button
+
+pytestmark = pytest.mark.e2e
+
+ARTICLE = f"/articles/{SEED_SLUG}/"
+SCHEMES = ("light", "dark")
+
+
+@pytest.fixture(scope="module")
+def axe_source():
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"{AXE_SCRIPT} is missing: run `make test` (npm ci --prefix tests/e2e)")
+    return AXE_SCRIPT.read_text()
+
+
+def check_page(new_context, axe_source, open_page):
+    """Open a page in both colour schemes and collect serious or critical violations."""
+    found = {}
+    for scheme in SCHEMES:
+        # The site's CSP rightly blocks injected scripts; only axe runs bypass it.
+        page = new_context(bypass_csp=True, color_scheme=scheme).new_page()
+        open_page(page)
+        violations = axe_violations(page, axe_source)
+        if violations:
+            found[scheme] = violations
+    assert not found, found
+
+
+def test_home_page_has_no_serious_violations(new_context, axe_source, seed_article):
+    check_page(new_context, axe_source, lambda page: page.goto("/"))
+
+
+def test_article_with_comments_has_no_serious_violations(new_context, axe_source, seed_article):
+    make_discussion(seed_article)
+
+    def open_article(page):
+        page.goto(ARTICLE)
+        expect(page.locator("li.comment")).to_have_count(8)
+
+    check_page(new_context, axe_source, open_article)
+
+
+def test_comment_form_with_errors_has_no_serious_violations(new_context, axe_source, seed_article):
+    def post_badly(page):
+        page.goto(ARTICLE)
+        fill_comment_form(page, comment="Hello", name="", email="not-an-address")
+        post_button(page).click()
+        expect(page.get_by_role("alert")).to_be_visible()
+
+    check_page(new_context, axe_source, post_badly)
+
+
+def test_tag_page_has_no_serious_violations(new_context, axe_source, seed_article):
+    check_page(new_context, axe_source, lambda page: page.goto("/tag/immunotherapy/"))
+
+
+def test_search_results_have_no_serious_violations(new_context, axe_source, seed_article):
+    def search(page):
+        page.goto("/")
+        page.get_by_role("searchbox", name="Search articles").fill("checkpoint inhibitors")
+        page.get_by_role("button", name="Search").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("checkpoint inhibitors")
+        expect(page.locator(".article-summary")).to_have_count(1)
+
+    check_page(new_context, axe_source, search)
+
+
+def test_posted_comment_is_announced_without_changing_the_page(
+    page, seed_article, discussion_rules
+):
+    discussion_rules(manual_approval=False)
+    page.goto(ARTICLE)
+    announcer = page.locator("#comment-announcer")
+    expect(announcer).to_have_attribute("role", "status")
+    expect(announcer).to_have_attribute("aria-live", "polite")
+    expect(announcer).to_be_empty()
+
+    fill_comment_form(page, comment="Clear and careful, thank you.", name="Rosa", email="r@x.org")
+    post_button(page).click()
+    comment = Comment.objects.get(author_name="Rosa")
+    assert comment.status == Comment.Status.APPROVED
+    expect(page).to_have_url(re.compile(rf"{re.escape(ARTICLE)}#comment-{comment.pk}$"))
+    expect(announcer).to_have_text("Your comment has been posted.")
+    expect(page.locator(f"#li-comment-{comment.pk}")).to_have_class(re.compile("is-just-posted"))
+
+    # The server's page is the same for everyone: the announcement lives in this tab only.
+    html = page.request.get(ARTICLE).text()
+    assert re.search(r'<div id="comment-announcer"[^>]*></div>', html)
+    page.reload()
+    expect(announcer).to_be_empty()
+
+
+def test_comment_awaiting_moderation_is_announced(page, seed_article):
+    page.goto(ARTICLE)
+    fill_comment_form(page, comment="Waiting my turn.", name="Theo", email="theo@example.org")
+    post_button(page).click()
+    expect(page.locator("#comment-announcer")).to_have_text(
+        "Your comment has been sent. It is awaiting moderation."
+    )
+    expect(page.get_by_role("status").filter(has_text="awaiting moderation")).to_have_count(2)
+
+
+def test_comment_tree_is_nested_lists_naming_each_reply_parent(page, seed_article):
+    comments = make_discussion(seed_article)
+    page.goto(ARTICLE)
+    maria, james = comments["maria"], comments["james"]
+    reply = page.locator(f"#li-comment-{maria.pk} > ol.children > li#li-comment-{james.pk}")
+    expect(reply).to_have_count(1)
+    expect(page.locator("#comments ol.comment-list > li.comment")).to_have_count(3)
+    hidden = reply.locator(f"#comment-{james.pk} .visually-hidden")
+    expect(hidden).to_have_text(", in reply to Maria Okafor")
+    box = hidden.bounding_box()
+    assert box["width"] <= 1
+    assert box["height"] <= 1
