@@ -6,7 +6,9 @@ class SecurityHeadersMiddleware:
 
     The Content-Security-Policy allows only this site's own scripts, styles
     and images: our pages carry no inline script or style and load nothing
-    from a third-party host.
+    from a third-party host. X-Frame-Options is repeated here because
+    WhiteNoise answers static files before Django's XFrameOptionsMiddleware
+    runs; views marked @xframe_options_exempt keep their exemption.
     """
 
     def __init__(self, get_response):
@@ -21,4 +23,6 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         for name, value in self.headers.items():
             response.headers.setdefault(name, value)
+        if not getattr(response, "xframe_options_exempt", False):
+            response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         return response

@@ -9,6 +9,7 @@ import json
 from urllib.parse import quote, urlencode
 
 import pytest
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -22,8 +23,9 @@ from comments.models import (
     Comment,
 )
 from comments.services import DUPLICATE_MESSAGE
+from comments.signing import SALT
 from tests.comments.helpers import POST_URL, form_value, post_comment, soup
-from tests.factories import comment_data, make_article, make_comment
+from tests.factories import comment_data, make_article, make_comment, make_editor
 
 pytestmark = pytest.mark.django_db
 
@@ -530,8 +532,6 @@ def test_preview_of_any_id_sends_a_reader_to_the_login_page(client, seed_article
 
 
 def test_preview_of_a_huge_id_is_404_for_an_editor(client, seed_article):
-    from tests.factories import make_editor
-
     client.force_login(make_editor())
     assert client.get("/preview/99999999999999999999/").status_code == 404
 
@@ -606,10 +606,6 @@ def test_pending_link_with_a_garbage_token_is_404(client, seed_article, token):
 
 
 def test_pending_link_signed_for_something_else_is_404(client, seed_article):
-    from django.core import signing
-
-    from comments.signing import SALT
-
     for value in ["1", [1], {"pk": 1}, 99999999999999999999, -1]:
         token = signing.dumps(value, salt=SALT, compress=False)
         response = client.get(reverse("comments:pending", args=[token]))
