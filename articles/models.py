@@ -105,21 +105,24 @@ class ArticleQuerySet(models.QuerySet):
             "article-page:"
             + hashlib.sha256(f"{pagecache.site_generation()}:{slug}".encode()).hexdigest()
         )
-        article = cache.get(key)
-        if article is None:
-            article = (
-                self.published()
-                .select_related("author")
-                .with_tag_list()
-                .with_neighbours()
-                .filter(slug=slug)
-                .first()
+        stale_at, article = cache.get(key, (None, None))
+        if article is not None and (stale_at is None or timezone.now() < stale_at):
+            return article
+        article = (
+            self.published()
+            .select_related("author")
+            .with_tag_list()
+            .with_neighbours()
+            .filter(slug=slug)
+            .first()
+        )
+        if article is not None:
+            article.main_html = render_to_string(
+                "articles/includes/article_main.html", {"article": article}
             )
-            if article is not None:
-                article.main_html = render_to_string(
-                    "articles/includes/article_main.html", {"article": article}
-                )
-                cache.set(key, article, _seconds_until(article.site_next_scheduled_at))
+            stale_at = article.site_next_scheduled_at
+            # The moment is also checked on reading: a cache's own expiry may lag.
+            cache.set(key, (stale_at, article), _seconds_until(stale_at))
         return article
 
     def with_tag_list(self):

@@ -13,6 +13,7 @@ generation (lists, neighbours' previous/next links and feeds all show it).
 """
 
 import hashlib
+import time
 import uuid
 import zlib
 from functools import wraps
@@ -174,7 +175,7 @@ class PageCacheMiddleware:
         except DisallowedHost:
             return self.get_response(request)
         entry = _pages().get(key)
-        if entry is not None:
+        if entry is not None and time.time() < entry[0]:
             return self._replay(request, entry)
         response = self.get_response(request)
         if _may_store(request, response):
@@ -187,11 +188,14 @@ class PageCacheMiddleware:
         if expires_at is not None:
             timeout = min(timeout, int((expires_at - timezone.now()).total_seconds()))
         if timeout > 0:
-            entry = (response.status_code, list(response.items()), response.content)
+            # The deadline travels with the page and is checked on reading
+            # too: a cache's own expiry may lag behind the application's clock.
+            deadline = time.time() + timeout
+            entry = (deadline, response.status_code, list(response.items()), response.content)
             _pages().set(key, entry, timeout)
 
     def _replay(self, request, entry):
-        status, headers, content = entry
+        _, status, headers, content = entry
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value
