@@ -89,7 +89,7 @@ def make_discussion(article):
             article,
             parent=comments.get(parent),
             author_name=name,
-            author_email=f"{key}@example.net",
+            author_email=f"{name.split()[-1].lower()}@example.net",
             author_url=website,
             body=text,
             created_at=start + timedelta(hours=5 * n),
