@@ -148,7 +148,7 @@ class CommentForm(forms.Form):
 
     @property
     def is_trap_filled(self):
-        return bool(self.data.get("phone", "").strip())
+        return bool(str(self.data.get("phone", "")).strip())
 
     def clean_author(self):
         return " ".join(self.cleaned_data["author"].split())

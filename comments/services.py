@@ -123,11 +123,12 @@ def is_flooding(comment, now=None):
 def post_comment(data, client):
     """Validate and store a comment; return the form (with any errors) and the comment."""
     form = CommentForm(data)
-    if not form.is_valid():
-        return PostResult(form)
     if form.is_trap_filled:
+        # Whatever else it sent, a robot gets no error messages to learn from.
         logger.info("Discarded a comment that filled the robot trap (from %s).", client.ip_address)
         return PostResult(form, discarded=True)
+    if not form.is_valid():
+        return PostResult(form)
     values = form.cleaned_data
     comment = Comment(
         article=values["article"],

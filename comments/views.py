@@ -78,10 +78,12 @@ def post(request):
         form = CommentForm(data)
         return _form_page(request, form, status=200 if form.is_valid() else 400, confirm=True)
     result = post_comment(data, client)
+    if result.discarded:
+        # Answer a robot as if all went well: back to the article.
+        article = Article.objects.published().filter(pk=_as_int(data.get("article"))).first()
+        return redirect(article or "articles:home")
     if result.error_code:
         return _form_page(request, result.form, status=ERROR_STATUS[result.error_code])
-    if result.discarded:
-        return redirect(result.form.cleaned_data["article"])
     comment = result.comment
     if comment.is_public:
         return redirect(comment.get_absolute_url())

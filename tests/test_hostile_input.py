@@ -133,14 +133,8 @@ def test_control_character_in_a_hidden_field_is_refused(client, seed_article, fi
     assert_form_refused(response)
 
 
-def test_nul_in_the_robot_trap_is_refused(client, seed_article):
-    response = post_comment(client, comment_data(seed_article, phone="\x00"))
-    assert response.status_code == 400
-    assert not Comment.objects.exists()
-
-
-@pytest.mark.parametrize("char", CONTROL_CHARACTERS[1:], ids=repr)
-def test_other_control_character_in_the_robot_trap_is_discarded_quietly(client, seed_article, char):
+@pytest.mark.parametrize("char", CONTROL_CHARACTERS, ids=repr)
+def test_control_character_in_the_robot_trap_is_discarded_quietly(client, seed_article, char):
     response = post_comment(client, comment_data(seed_article, phone=char))
     assert response.status_code == 302
     assert response["Location"] == seed_article.get_absolute_url()
