@@ -63,6 +63,19 @@ def browser():
     playwright.stop()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Fold the skips for a missing browser into one summary line for the whole folder."""
+    report = yield
+    if (
+        report.skipped
+        and isinstance(report.longrepr, tuple)
+        and str(report.longrepr[2]).endswith(MISSING_BROWSER)
+    ):
+        report.longrepr = (str(Path(__file__).parent), None, report.longrepr[2])
+    return report
+
+
 class Site:
     """The live server as the tests see it: URLs by path, the host every request must use."""
 
