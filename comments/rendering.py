@@ -41,6 +41,7 @@ def avatar_hue(comment):
 def render_comment(comment):
     """Return (card_html, reply_html, schema_json) for a saved comment."""
     created_at = timezone.localtime(comment.created_at)
+    created_iso = created_at.replace(microsecond=0).isoformat()
     # A reply names its parent only while the parent is public: a comment
     # withdrawn as spam must not live on in its replies.
     parent = comment.parent if comment.parent_id else None
@@ -52,6 +53,7 @@ def render_comment(comment):
         "initials": initials(comment.author_name),
         "hue": avatar_hue(comment),
         "created_at": created_at,
+        "created_iso": created_iso,
         "parent_name": parent.author_name if parent else "",
     }
     card_html = render_to_string("comments/card.html", context).strip()
@@ -65,7 +67,7 @@ def render_comment(comment):
         "@id": f"#comment-{comment.pk}",
         "url": f"#comment-{comment.pk}",
         "author": {"@type": "Person", "name": comment.author_name},
-        "dateCreated": created_at.isoformat(),
+        "dateCreated": created_iso,
         "text": comment.body,
     }
     if parent:

@@ -323,7 +323,7 @@ def expected_schema(comment):
         "@id": f"#comment-{comment.pk}",
         "url": f"#comment-{comment.pk}",
         "author": {"@type": "Person", "name": comment.author_name},
-        "dateCreated": timezone.localtime(comment.created_at).isoformat(),
+        "dateCreated": timezone.localtime(comment.created_at).replace(microsecond=0).isoformat(),
         "text": comment.body,
     }
     if comment.parent_id:
