@@ -13,10 +13,12 @@ generation (lists, neighbours' previous/next links and feeds all show it).
 """
 
 import hashlib
+import re
 import time
 import uuid
 import zlib
 from functools import wraps
+from http import HTTPStatus
 
 from django.conf import settings
 from django.core.cache import caches
@@ -24,7 +26,7 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 SITE_GENERATION = "pagecache:gen:site"
 SAFE_METHODS = ("GET", "HEAD")
@@ -96,14 +98,15 @@ def _is_shareable_query(query_string):
     return name == "page" and value.isascii() and value.isdigit() and len(value) <= MAX_PAGE_DIGITS
 
 
-def _page_key(request):
-    site_generation, path_generation = _generations(request.path)
+def _page_key(scheme, host, full_path, path):
+    site_generation, path_generation = _generations(path)
     # The host and scheme are part of the key: canonical URLs are built from them.
-    raw = "\n".join(
-        [request.scheme, request.get_host(), request.get_full_path(), site_generation,
-         path_generation]
-    )  # fmt: skip
+    raw = "\n".join([scheme, host, full_path, site_generation, path_generation])
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _request_key(request):
+    return _page_key(request.scheme, request.get_host(), request.get_full_path(), request.path)
 
 
 def _may_use_cache(request):
@@ -163,6 +166,13 @@ def shared_page(view):
     return wrapped
 
 
+def _fresh_entry(key):
+    entry = _pages().get(key)
+    if entry is not None and time.time() < entry[0]:
+        return entry
+    return None
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -171,11 +181,11 @@ class PageCacheMiddleware:
         if not _may_use_cache(request):
             return self.get_response(request)
         try:
-            key = _page_key(request)
+            key = _request_key(request)
         except DisallowedHost:
             return self.get_response(request)
-        entry = _pages().get(key)
-        if entry is not None and time.time() < entry[0]:
+        entry = _fresh_entry(key)
+        if entry is not None:
             return self._replay(request, entry)
         response = self.get_response(request)
         if _may_store(request, response):
@@ -206,3 +216,75 @@ class PageCacheMiddleware:
             response=response,
         )
         return conditional or response
+
+
+# Paths and hosts the WSGI front door may key by itself; anything else goes to Django.
+_PLAIN_PATH = re.compile(r"^/[A-Za-z0-9/_.-]*$")
+_NOT_MODIFIED_DROPS = {"content-length", "content-type"}
+
+
+class CachedPageApplication:
+    """A WSGI front door that answers anonymous cache hits before Django starts.
+
+    It keys a request exactly as PageCacheMiddleware does, from the raw WSGI
+    environment, and replays the stored page (or a 304) without building a
+    request, running signals and middleware, or touching the database. A
+    miss, or any request it cannot key with certainty, goes to Django, where
+    the middleware decides and stores. The host needs no check here: only
+    pages Django served, to allowed hosts, are ever stored.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        entry = self._lookup(environ)
+        if entry is None:
+            return self.application(environ, start_response)
+        _, status, headers, content = entry
+        if _not_modified(environ, headers):
+            kept = [(n, v) for n, v in headers if n.lower() not in _NOT_MODIFIED_DROPS]
+            start_response("304 Not Modified", kept)
+            return []
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [content]
+
+    def _lookup(self, environ):
+        path, query = environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
+        host = environ.get("HTTP_HOST")
+        if (
+            settings.PAGE_CACHE_SECONDS <= 0
+            or environ.get("REQUEST_METHOD") not in SAFE_METHODS
+            or not host
+            or environ.get("SCRIPT_NAME")
+            or settings.USE_X_FORWARDED_HOST
+            or not _PLAIN_PATH.match(path)
+            or not _is_shareable_query(query)
+            or f"{settings.SESSION_COOKIE_NAME}=" in environ.get("HTTP_COOKIE", "")
+        ):
+            return None
+        full_path = f"{path}?{query}" if query else path
+        return _fresh_entry(_page_key(_wsgi_scheme(environ), host, full_path, path))
+
+
+def _wsgi_scheme(environ):
+    """request.scheme, from the environment (proxy header included)."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+        value = environ.get(header)
+        if value is not None:
+            return "https" if value.split(",", 1)[0].strip() == secure_value else "http"
+    return environ.get("wsgi.url_scheme", "http")
+
+
+def _not_modified(environ, headers):
+    """RFC 9110 conditional GET against the stored validators."""
+    stored = {name.lower(): value for name, value in headers}
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        etags = parse_etags(if_none_match)
+        etag = stored.get("etag", "").removeprefix("W/")
+        return bool(etag) and ("*" in etags or etag in [e.removeprefix("W/") for e in etags])
+    since = parse_http_date_safe(environ.get("HTTP_IF_MODIFIED_SINCE", ""))
+    modified = parse_http_date_safe(stored.get("last-modified", ""))
+    return since is not None and modified is not None and modified <= since

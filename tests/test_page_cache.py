@@ -2,13 +2,15 @@
 
 import pytest
 from django.core.cache import caches
+from django.core.signals import request_started
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comments.models import Comment
 from comments.moderation import set_status
+from immunoblog.wsgi import application
 from tests.comments.helpers import comment_ids, post_comment
 from tests.factories import comment_data, make_article, make_comment, make_editor, make_tag
 
@@ -171,3 +173,92 @@ def test_cache_can_be_turned_off(tagged_article, settings):
     settings.PAGE_CACHE_SECONDS = 0
     Client().get(tagged_article.get_absolute_url())
     assert queries_for(tagged_article.get_absolute_url()) > 0
+
+
+class WSGIResponse:
+    def __init__(self, status, headers, body):
+        self.status, self.headers, self.body = status, dict(headers), body
+
+
+def wsgi_get(path, method="GET", **headers):
+    """Call the deployed WSGI application (with its cache front door) like a server."""
+    headers.setdefault("HTTP_HOST", "testserver")
+    environ = RequestFactory().generic(method, path, **headers).environ
+    captured = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        captured["status"], captured["headers"] = status, response_headers
+
+    body = b"".join(application(environ, start_response))
+    return WSGIResponse(captured["status"], captured["headers"], body)
+
+
+def test_front_door_answers_a_hit_without_django(tagged_article, django_assert_num_queries):
+    url = tagged_article.get_absolute_url()
+    first = wsgi_get(url)
+    assert first.status == "200 OK"
+    handled = []
+
+    def count(sender, **kwargs):
+        handled.append(sender)
+
+    request_started.connect(count, weak=False, dispatch_uid="count-django-requests")
+    try:
+        with django_assert_num_queries(0):
+            second = wsgi_get(url)
+    finally:
+        request_started.disconnect(dispatch_uid="count-django-requests")
+    assert handled == []
+    assert second.status == "200 OK"
+    assert second.body == first.body
+    assert second.headers["ETag"] == first.headers["ETag"]
+    assert second.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+
+
+def test_front_door_answers_conditional_gets_with_304(tagged_article):
+    url = tagged_article.get_absolute_url()
+    etag = wsgi_get(url).headers["ETag"]
+    response = wsgi_get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status == "304 Not Modified"
+    assert response.body == b""
+    assert response.headers["ETag"] == etag
+    assert "Content-Length" not in response.headers
+
+
+def test_front_door_sends_no_body_for_head(tagged_article):
+    url = tagged_article.get_absolute_url()
+    wsgi_get(url)
+    response = wsgi_get(url, method="HEAD")
+    assert response.status == "200 OK"
+    assert response.body == b""
+
+
+def test_front_door_shows_an_approved_comment_at_once(
+    tagged_article, django_capture_on_commit_callbacks
+):
+    url = tagged_article.get_absolute_url()
+    pending = make_comment(tagged_article, status=Comment.Status.PENDING, body="Freshly approved")
+    assert b"Freshly approved" not in wsgi_get(url).body
+    with django_capture_on_commit_callbacks(execute=True):
+        set_status(Comment.objects.filter(pk=pending.pk), Comment.Status.APPROVED)
+    assert b"Freshly approved" in wsgi_get(url).body
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"HTTP_COOKIE": "sessionid=abc"}, {"QUERY_STRING": "utm_source=x"}],
+    ids=["session-cookie", "other-query"],
+)
+def test_front_door_leaves_editors_and_odd_queries_to_django(tagged_article, headers):
+    url = tagged_article.get_absolute_url()
+    wsgi_get(url)
+    query = headers.pop("QUERY_STRING", "")
+    with CaptureQueriesContext(connection) as captured:
+        response = wsgi_get(f"{url}?{query}" if query else url, **headers)
+    assert response.status == "200 OK"
+    assert len(captured) > 0
+
+
+def test_front_door_never_serves_a_host_django_refused(tagged_article):
+    response = wsgi_get(tagged_article.get_absolute_url(), HTTP_HOST="evil.example")
+    assert response.status.startswith("400")
