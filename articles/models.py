@@ -8,6 +8,7 @@ from django.db.models import Aggregate, OuterRef, Q, Subquery, TextField
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from immunoblog import pagecache
 
@@ -256,7 +257,7 @@ class Article(models.Model):
             and self.published_at <= timezone.now()
         )
 
-    @property
+    @cached_property
     def tag_list(self):
         """The article's tags by name, from the with_tag_list() column when it was asked for."""
         if "tag_pairs" not in self.__dict__:
