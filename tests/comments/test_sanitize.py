@@ -19,7 +19,7 @@ from comments.models import Comment
 from comments.moderation import set_status
 from comments.sanitize import sanitize_comment
 from tests.comments.xss_corpus import XSS_VECTORS
-from tests.factories import comment_data, make_article, make_comment
+from tests.factories import comment_data, make_article, make_comment, make_tag
 
 ALLOWED_ELEMENTS = {
     "a", "abbr", "b", "blockquote", "cite", "code", "del", "em", "i", "q", "strike", "strong",
@@ -405,3 +405,33 @@ def test_form_page_showing_a_refused_hostile_comment_has_no_active_content(
     textarea = parse(page.content).find(".//textarea[@name='comment']")
     assert text_of(textarea) == as_parsed(text)
     assert_no_active_content(page.content)
+
+
+def test_every_public_page_after_the_whole_corpus_has_no_active_content(client, db):
+    """The whole corpus at once, as comments, replies, names and websites: then every page."""
+    tag = make_tag()
+    article = make_article(tags=[tag])
+    for _, text in XSS_VECTORS:
+        comment = make_comment(
+            article, body=text, author_name=text[:245], author_url=accepted_website(text)
+        )
+        make_comment(article, parent=comment, body=f"Re: {text}", author_name=text[:245])
+    urls = [
+        reverse("articles:home"),
+        article.get_absolute_url(),
+        f"{article.get_absolute_url()}?replytocom={comment.pk}",
+        tag.get_absolute_url(),
+        reverse("articles:search") + "?q=script",
+        reverse("articles:search") + "?q=" + article.title.split()[0],
+        reverse("articles:feed"),
+        reverse("articles:feed_atom"),
+        reverse("comments:feed", kwargs={"slug": article.slug}),
+        reverse("sitemap"),
+        reverse("robots_txt"),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert active_content(response.content) == [], url
+    (schema,) = json_ld_blocks(client.get(article.get_absolute_url()).content)
+    assert schema["commentCount"] == 2 * len(XSS_VECTORS)
