@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from django.db import connection
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from immunoblog.jsonld import RawList
@@ -57,6 +58,10 @@ class Discussion:
     @property
     def form_html(self):
         return blank_form_html()
+
+    @property
+    def urls(self):
+        return discussion_urls()
 
     @property
     def schema(self):
@@ -119,6 +124,12 @@ def load_discussion(article, *, reply_to_id=None):
         reply_to=reply_to,
         can_reply=is_open,
     )
+
+
+@lru_cache(maxsize=1)
+def discussion_urls():
+    """Where the form posts and fetches its token: fixed, so reversed once."""
+    return {"post": reverse("comments:post"), "csrf": reverse("comments:csrf")}
 
 
 @lru_cache(maxsize=1)

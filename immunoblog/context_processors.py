@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 CHROME = {
-    "feeds": "includes/site_feeds.html",
+    "head": "includes/site_head.html",
     "header": "includes/site_header.html",
     "footer": "includes/site_footer.html",
 }
@@ -20,7 +20,7 @@ _rendered_chrome = lru_cache(maxsize=1)(_render_chrome)
 
 
 def site(request):
-    """Site name and the page chrome (feed links, header, footer).
+    """Site name and the page chrome (stylesheets and feed links, header, footer).
 
     The chrome is the same on every page, so outside development it is
     rendered once per process instead of on every request.
