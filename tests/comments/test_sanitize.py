@@ -316,6 +316,18 @@ def hostile_discussion(db, text):
     return article, comment, reply
 
 
+def hostile_reply(article, parent, text, **overrides):
+    """The form's fields for a reply carrying the vector in its text, name and website."""
+    return comment_data(
+        article,
+        comment=text,
+        author=text[:245],
+        url=accepted_website(text),
+        parent=str(parent.pk),
+        **overrides,
+    )
+
+
 def assert_no_active_content(html):
     assert active_content(html) == []
 
@@ -369,14 +381,7 @@ def test_pending_comment_preview_with_hostile_text_has_no_active_content(
     client, hostile_discussion, text
 ):
     article, comment, _ = hostile_discussion
-    data = comment_data(
-        article,
-        comment=text,
-        author=text[:245],
-        url=accepted_website(text),
-        parent=str(comment.pk),
-    )
-    response = client.post(reverse("comments:post"), data)
+    response = client.post(reverse("comments:post"), hostile_reply(article, comment, text))
     assert response.status_code == 302
     page = client.get(response["Location"])
 
@@ -391,14 +396,7 @@ def test_form_page_showing_a_refused_hostile_comment_has_no_active_content(
     client, hostile_discussion, text
 ):
     article, comment, _ = hostile_discussion
-    data = comment_data(
-        article,
-        comment=text,
-        author=text[:245],
-        email=f"not an address {text}"[:100],
-        url=accepted_website(text),
-        parent=str(comment.pk),
-    )
+    data = hostile_reply(article, comment, text, email=f"not an address {text}"[:100])
     page = client.post(reverse("comments:post"), data)
 
     assert page.status_code == 400
