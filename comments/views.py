@@ -27,12 +27,9 @@ def _csrf_passes(request):
 
 
 def _form_page(request, form, *, status, confirm=False, rate_limited=False):
-    article = None
-    if form.is_bound:
-        article = Article.objects.published().filter(pk=_as_int(form.data.get("article"))).first()
     context = {
         "form": form,
-        "article": article,
+        "article": _posted_article(form.data),
         "confirm": confirm,
         "rate_limited": rate_limited,
         "parent_id": _as_int(form.data.get("parent")),
@@ -47,6 +44,11 @@ def _as_int(value):
     if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
         return int(value)
     return None
+
+
+def _posted_article(data):
+    """The published article a post names, if any (the form says why not)."""
+    return Article.objects.published().filter(pk=_as_int(data.get("article"))).first()
 
 
 def _posted_data(request):
@@ -80,8 +82,7 @@ def post(request):
     result = post_comment(data, client)
     if result.discarded:
         # Answer a robot as if all went well: back to the article.
-        article = Article.objects.published().filter(pk=_as_int(data.get("article"))).first()
-        return redirect(article or "articles:home")
+        return redirect(_posted_article(data) or "articles:home")
     if result.error_code:
         return _form_page(request, result.form, status=ERROR_STATUS[result.error_code])
     comment = result.comment
