@@ -2,8 +2,8 @@
 
 import pytest
 from django.core.cache import caches
-from django.core.signals import request_started
-from django.db import connection
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -189,7 +189,15 @@ def wsgi_get(path, method="GET", **headers):
     def start_response(status, response_headers, exc_info=None):
         captured["status"], captured["headers"] = status, response_headers
 
-    body = b"".join(application(environ, start_response))
+    # As Django's test client does: the test's transaction holds the
+    # connection, which a server would close between requests.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(application(environ, start_response))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return WSGIResponse(captured["status"], captured["headers"], body)
 
 
