@@ -35,12 +35,6 @@ class Tag(models.Model):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
-def _seconds_until(moment, longest=PAGE_DATA_SECONDS):
-    if moment is None:
-        return longest
-    return max(1, min(longest, int((moment - timezone.now()).total_seconds())))
-
-
 class TagPairs(Aggregate):
     """An article's tags as a JSON text of [name, slug] pairs, in one column.
 
@@ -123,7 +117,11 @@ class ArticleQuerySet(models.QuerySet):
             )
             stale_at = article.site_next_scheduled_at
             # The moment is also checked on reading: a cache's own expiry may lag.
-            cache.set(key, (stale_at, article), _seconds_until(stale_at))
+            cache.set(
+                key,
+                (stale_at, article),
+                max(1, pagecache.seconds_until(stale_at, PAGE_DATA_SECONDS)),
+            )
         return article
 
     def with_tag_list(self):

@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 
 from immunoblog.jsonld import RawList
 
-from .forms import CommentForm
+from .forms import CommentForm, parse_id
 from .models import Comment, DiscussionSettings
 from .moderation import comments_open
 from .thread import Node, render_thread
@@ -139,16 +139,9 @@ def blank_form_html():
     return SafeString(_BLANK_LINES.sub("\n", html))
 
 
-def _int_or_none(value):
-    # isascii(): "²".isdigit() is true, but int("²") fails.
-    if value and value.isascii() and value.isdigit() and len(value) < 19:
-        return int(value)
-    return None
-
-
 def article_page_context(request, article):
     reply_param = request.GET.get("replytocom")
-    discussion = load_discussion(article, reply_to_id=_int_or_none(reply_param))
+    discussion = load_discussion(article, reply_to_id=parse_id(reply_param))
     context = {"discussion": discussion, "schema": discussion.schema}
     if reply_param is not None:
         # A reply URL is the same article: never a separate page for search engines.

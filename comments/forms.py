@@ -23,6 +23,16 @@ ALLOWED_CONTROL_CHARACTERS = {"\t", "\n", "\r"}
 REPLACEMENT_CHARACTER = "\N{REPLACEMENT CHARACTER}"
 
 
+def parse_id(value):
+    """An id typed into a URL or a hidden field, or None: ASCII digits that fit a bigint.
+
+    isascii() matters: "²".isdigit() is true, but int("²") fails.
+    """
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
+        return int(value)
+    return None
+
+
 def reject_control_characters(value):
     """Refuse NUL and other invisible control characters, with a message.
 

@@ -184,8 +184,14 @@ class Comment(models.Model):
         instance._loaded_status = instance.__dict__.get("status")
         return instance
 
+    def sanitize(self):
+        """Derive body_html from body, once per change of the text."""
+        if getattr(self, "_sanitized_body", None) != self.body:
+            self.body_html = sanitize_comment(self.body)
+            self._sanitized_body = self.body
+
     def refresh_rendered(self):
-        self.body_html = sanitize_comment(self.body)
+        self.sanitize()
         rendered = render_comment(self)
         self.card_html, self.reply_html, self.schema_json = rendered
 

@@ -90,6 +90,12 @@ def decide(comment, rules, *, by_editor=False):
     return Decision(Comment.Status.PENDING, "manual approval")
 
 
+def forget_pages_of(article_ids):
+    """Once the transaction commits, drop the cached pages of these articles."""
+    for article in Article.objects.filter(pk__in=article_ids):
+        transaction.on_commit(article.forget_cached_page)
+
+
 def set_status(comments, status):
     """Move comments to a status; pages that showed or will show them are refreshed.
 
@@ -108,6 +114,5 @@ def set_status(comments, status):
             for _, article_id, old in changing
             if Comment.Status.APPROVED in (old, status)
         }
-        for article in Article.objects.filter(pk__in=touched):
-            transaction.on_commit(article.forget_cached_page)
+        forget_pages_of(touched)
     return len(changing)

@@ -14,9 +14,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles.models import Article
-
 from .models import ANONYMOUS_NAME, Comment
+from .moderation import forget_pages_of
 from .rendering import rerender_stored
 
 
@@ -72,8 +71,7 @@ def erase_commenter(email):
         )
         # Replies name their parent's author for screen readers: re-render them too.
         rerender_stored(Comment.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids)))
-        for article in Article.objects.filter(pk__in={article_id for _, article_id in erased}):
-            transaction.on_commit(article.forget_cached_page)
+        forget_pages_of({article_id for _, article_id in erased})
     return len(erased)
 
 

@@ -27,7 +27,6 @@ from articles.models import Article
 from .forms import CommentForm
 from .models import MAX_USER_AGENT_LENGTH, Comment, DiscussionSettings
 from .moderation import decide
-from .sanitize import sanitize_comment
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +150,7 @@ def post_comment(data, client):
         if not client.is_editor and is_flooding(comment):
             form.add_error(None, ValidationError(FLOOD_MESSAGE, code="flood"))
             return PostResult(form)
-        comment.body_html = sanitize_comment(comment.body)
+        comment.sanitize()  # the link count rule reads the HTML
         decision = decide(comment, DiscussionSettings.load(), by_editor=client.is_editor)
         comment.status = decision.status
         comment.save()

@@ -13,7 +13,7 @@ from articles.models import Article
 from articles.views import ArticlePageMixin
 
 from . import ratelimit
-from .forms import CommentForm
+from .forms import CommentForm, parse_id
 from .models import Comment
 from .services import Client, post_comment
 from .signing import comment_id_from_token
@@ -32,23 +32,16 @@ def _form_page(request, form, *, status, confirm=False, rate_limited=False):
         "article": _posted_article(form.data),
         "confirm": confirm,
         "rate_limited": rate_limited,
-        "parent_id": _as_int(form.data.get("parent")),
+        "parent_id": parse_id(form.data.get("parent")),
         # A fresh token: whoever saw this page can post it.
         "csrf_token_value": get_token(request),
     }
     return render(request, "comments/post_form.html", context, status=status)
 
 
-def _as_int(value):
-    # isascii(): "²".isdigit() is true, but int("²") fails.
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
-        return int(value)
-    return None
-
-
 def _posted_article(data):
     """The published article a post names, if any (the form says why not)."""
-    return Article.objects.published().filter(pk=_as_int(data.get("article"))).first()
+    return Article.objects.published().filter(pk=parse_id(data.get("article"))).first()
 
 
 def _posted_data(request):

@@ -23,9 +23,9 @@ from http import HTTPStatus
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 SITE_GENERATION = "pagecache:gen:site"
@@ -50,12 +50,16 @@ def _new_generation():
     return uuid.uuid4().hex[:12]
 
 
-def invalidate_all(expires_at=None):
-    """Forget every cached page. `expires_at` bounds the new generation's life."""
-    timeout = None
-    if expires_at is not None:
-        timeout = max(1, int((expires_at - timezone.now()).total_seconds()) + 1)
-    _shared().set(SITE_GENERATION, _new_generation(), timeout)
+def seconds_until(moment, longest):
+    """How long something may be cached: `longest`, or less if `moment` comes first."""
+    if moment is None:
+        return longest
+    return min(longest, int((moment - timezone.now()).total_seconds()))
+
+
+def invalidate_all():
+    """Forget every cached page."""
+    _shared().set(SITE_GENERATION, _new_generation(), None)
 
 
 def invalidate_paths(*paths):
@@ -193,10 +197,9 @@ class PageCacheMiddleware:
         return response
 
     def _store(self, key, response):
-        timeout = settings.PAGE_CACHE_SECONDS
-        expires_at = getattr(response, "page_expires_at", None)
-        if expires_at is not None:
-            timeout = min(timeout, int((expires_at - timezone.now()).total_seconds()))
+        timeout = seconds_until(
+            getattr(response, "page_expires_at", None), settings.PAGE_CACHE_SECONDS
+        )
         if timeout > 0:
             # The deadline travels with the page and is checked on reading
             # too: a cache's own expiry may lag behind the application's clock.
@@ -206,16 +209,14 @@ class PageCacheMiddleware:
 
     def _replay(self, request, entry):
         _, status, headers, content = entry
-        response = HttpResponse(content, status=status)
+        if _not_modified(request.META, headers):
+            response = HttpResponseNotModified()
+            headers = _not_modified_headers(headers)
+        else:
+            response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value
-        conditional = get_conditional_response(
-            request,
-            etag=response.get("ETag"),
-            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
-            response=response,
-        )
-        return conditional or response
+        return response
 
 
 # Paths and hosts the WSGI front door may key by itself; anything else goes to Django.
@@ -243,8 +244,7 @@ class CachedPageApplication:
             return self.application(environ, start_response)
         _, status, headers, content = entry
         if _not_modified(environ, headers):
-            kept = [(n, v) for n, v in headers if n.lower() not in _NOT_MODIFIED_DROPS]
-            start_response("304 Not Modified", kept)
+            start_response("304 Not Modified", _not_modified_headers(headers))
             return []
         start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [content]
@@ -277,8 +277,12 @@ def _wsgi_scheme(environ):
     return environ.get("wsgi.url_scheme", "http")
 
 
+def _not_modified_headers(headers):
+    return [(name, value) for name, value in headers if name.lower() not in _NOT_MODIFIED_DROPS]
+
+
 def _not_modified(environ, headers):
-    """RFC 9110 conditional GET against the stored validators."""
+    """RFC 9110 conditional GET against the stored validators (environ or request.META)."""
     stored = {name.lower(): value for name, value in headers}
     if_none_match = environ.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:
