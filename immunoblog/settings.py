@@ -173,6 +173,16 @@ else:
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # How long a CDN or other shared cache may keep a page without asking again.
 PAGE_CACHE_SHARED_MAX_AGE = env_int("PAGE_CACHE_SHARED_MAX_AGE", 0)
+# A change waits at most this long (seconds) for the caches to confirm a
+# purge. One that does not is retried by the task worker after a delay that
+# doubles from PAGE_CACHE_PURGE_RETRY_SECONDS up to ..._RETRY_MAX_SECONDS,
+# until PAGE_CACHE_PURGE_GIVE_UP_SECONDS have passed; then editors find it
+# under "Purge failures" in the admin. Giving up no sooner than pages expire
+# (PAGE_CACHE_SHARED_MAX_AGE) means no stale page outlives the retries.
+PAGE_CACHE_PURGE_TIMEOUT = 0.5
+PAGE_CACHE_PURGE_RETRY_SECONDS = env_int("PAGE_CACHE_PURGE_RETRY_SECONDS", 5)
+PAGE_CACHE_PURGE_RETRY_MAX_SECONDS = env_int("PAGE_CACHE_PURGE_RETRY_MAX_SECONDS", 600)
+PAGE_CACHE_PURGE_GIVE_UP_SECONDS = env_int("PAGE_CACHE_PURGE_GIVE_UP_SECONDS", 24 * 3600)
 
 # --- Authentication -------------------------------------------------------
 

@@ -1,0 +1,23 @@
+from django.db import models
+
+
+class PurgeFailure(models.Model):
+    """A purge an HTTP cache never confirmed, however often it was sent.
+
+    Its pages may be stale in that cache until they expire (their
+    Surrogate-Control max-age) or the cache is cleared.
+    """
+
+    url = models.CharField("cache", max_length=500)
+    tags = models.TextField(help_text="The tags whose pages were to be purged.")
+    first_failed_at = models.DateTimeField("first failed")
+    attempts = models.PositiveIntegerField()
+    last_error = models.TextField(blank=True)
+    gave_up_at = models.DateTimeField("gave up")
+
+    class Meta:
+        ordering = ["-gave_up_at", "-pk"]
+        verbose_name = "purge failure"
+
+    def __str__(self):
+        return f"Purge of {self.tags} at {self.url}"
