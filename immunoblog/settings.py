@@ -62,14 +62,19 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "pagecache",
     "articles",
     "comments",
+    # Last: the project's own commands (housekeeping), which call the apps.
+    "immunoblog",
 ]
 
 MIDDLEWARE = [
     # First, so that a shared-cache hit skips everything below it; the stored
     # response already carries the headers the rest of the stack added.
-    "immunoblog.pagecache.PageCacheMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "immunoblog.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -134,11 +139,10 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
-# "default" is shared by every process (rate limits, flood checks, page
-# generations): a file cache on one machine, Redis when REDIS_URL is set.
-# "pages" holds rendered anonymous pages; per process by default (its keys
-# carry generations read from "default", so no process serves a stale page),
-# Redis when REDIS_URL is set.
+# "default" is shared by every process (rate limits, flood checks, the page
+# cache's tag generations): a file cache on one machine, Redis when REDIS_URL
+# is set. Rendered pages are kept in each process's memory (pagecache.store),
+# within PAGE_CACHE_MAX_BYTES; at scale, Varnish in front keeps them for all.
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -148,11 +152,6 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "immunoblog",
         },
-        "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "immunoblog-pages",
-        },
     }
 else:
     CACHES = {
@@ -161,18 +160,21 @@ else:
             "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
             "OPTIONS": {"MAX_ENTRIES": 20000},
         },
-        "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "immunoblog-pages",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
-        },
     }
 
-# Seconds an anonymous page may be served from the cache; 0 turns the page
-# cache off (benchmarks use that to measure the uncached path).
+# Seconds an anonymous page may be served from this process's memory; 0
+# turns the in-app page cache off (benchmarks use that to measure rendering).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
-# How long a CDN or other shared cache may keep a page without asking again.
-PAGE_CACHE_SHARED_MAX_AGE = env_int("PAGE_CACHE_SHARED_MAX_AGE", 0)
+# Memory each process may spend on cached pages (least recently used go first).
+PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 64 * 1024 * 1024)
+# Where tag generations live, and how long one is kept without a change.
+PAGE_CACHE_TAG_ALIAS = "default"
+PAGE_CACHE_TAG_SECONDS = env_int("PAGE_CACHE_TAG_SECONDS", 24 * 3600)
+# How long an HTTP cache that is purged by tag (Varnish) may keep a page:
+# sent in Surrogate-Control only, which Varnish reads and strips.
+PAGE_CACHE_SHARED_MAX_AGE = env_int("PAGE_CACHE_SHARED_MAX_AGE", 24 * 3600)
+# HTTP caches to purge by tag on every change, e.g. http://127.0.0.1:6081/
+PAGE_CACHE_PURGE_URLS = env_list("PAGE_CACHE_PURGE_URLS", [])
 # A change waits at most this long (seconds) for the caches to confirm a
 # purge. One that does not is retried by the task worker after a delay that
 # doubles from PAGE_CACHE_PURGE_RETRY_SECONDS up to ..._RETRY_MAX_SECONDS,
@@ -183,6 +185,17 @@ PAGE_CACHE_PURGE_TIMEOUT = 0.5
 PAGE_CACHE_PURGE_RETRY_SECONDS = env_int("PAGE_CACHE_PURGE_RETRY_SECONDS", 5)
 PAGE_CACHE_PURGE_RETRY_MAX_SECONDS = env_int("PAGE_CACHE_PURGE_RETRY_MAX_SECONDS", 600)
 PAGE_CACHE_PURGE_GIVE_UP_SECONDS = env_int("PAGE_CACHE_PURGE_GIVE_UP_SECONDS", 24 * 3600)
+
+# --- Background tasks -----------------------------------------------------
+# Tasks are rows in the database; `manage.py db_worker` runs them (`make run`
+# starts one beside the server).
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # --- Authentication -------------------------------------------------------
 
@@ -318,6 +331,8 @@ COMMENT_FLOOD_SECONDS = env_int("COMMENT_FLOOD_SECONDS", 15)
 COMMENT_RATE_PER_MINUTE = env_int("COMMENT_RATE_PER_MINUTE", 10)
 # How long the link to a comment awaiting moderation keeps working.
 COMMENT_PENDING_LINK_SECONDS = env_int("COMMENT_PENDING_LINK_SECONDS", 2 * 24 * 3600)
+# How long mail to the editors is retried while the mail server is unreachable.
+COMMENT_MAIL_GIVE_UP_SECONDS = env_int("COMMENT_MAIL_GIVE_UP_SECONDS", 2 * 24 * 3600)
 # Days an IP address and user agent are kept for moderation.
 COMMENT_IP_RETENTION_DAYS = env_int("COMMENT_IP_RETENTION_DAYS", 30)
 
@@ -333,9 +348,3 @@ LOGGING = {
         "comments": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
-
-# --- Articles -------------------------------------------------------------
-# Callables that add to the article page's context: (request, article) -> dict.
-# A "schema" entry is merged into the page's JSON-LD.
-
-ARTICLE_PAGE_EXTENSIONS = ["comments.discussion.article_page_context"]

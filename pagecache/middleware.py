@@ -1,0 +1,117 @@
+"""The in-app page cache: the first middleware, answering anonymous readers from memory.
+
+A page is stored only when its view marked it shared (`@shared_page`), it is
+a 200, it sets no cookie, and its URL carries no query string beyond a page
+number; a hit is checked against its tags' current generations, so a purge
+anywhere reaches every process on its next request.
+"""
+
+import hashlib
+import time
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
+
+from . import tags
+from .store import Page, PageStore
+
+SAFE_METHODS = ("GET", "HEAD")
+# The only query string a shared page may carry: a page number.
+MAX_PAGE_DIGITS = 4
+
+
+@lru_cache(maxsize=1)
+def page_store():
+    """This process's pages (one store per process, within PAGE_CACHE_MAX_BYTES)."""
+    return PageStore(settings.PAGE_CACHE_MAX_BYTES)
+
+
+def page_key(request):
+    """The one key of a page: scheme, host and full path (canonical URLs are built from them)."""
+    raw = "\n".join([request.scheme, request.get_host(), request.get_full_path()])
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _is_shareable_query(query_string):
+    if not query_string:
+        return True
+    name, _, value = query_string.partition("=")
+    return name == "page" and value.isascii() and value.isdigit() and len(value) <= MAX_PAGE_DIGITS
+
+
+def _may_use_cache(request):
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in SAFE_METHODS
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and _is_shareable_query(request.META.get("QUERY_STRING", ""))
+    )
+
+
+def _may_store(request, response):
+    return (
+        request.method == "GET"
+        and getattr(response, "page_generations", None) is not None
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "Cookie" not in response.get("Vary", "")
+    )
+
+
+def seconds_until(moment, longest):
+    """How long something may be cached: `longest`, or less if `moment` comes first."""
+    if moment is None:
+        return longest
+    return max(0, min(longest, int(moment.timestamp() - time.time())))
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _may_use_cache(request):
+            return self.get_response(request)
+        try:
+            key = page_key(request)
+        except DisallowedHost:
+            return self.get_response(request)
+        page = page_store().get(key)
+        if page is not None and tags.current(page.generations):
+            return self._replay(request, page)
+        response = self.get_response(request)
+        if _may_store(request, response):
+            self._store(key, response)
+        return response
+
+    @staticmethod
+    def _store(key, response):
+        timeout = seconds_until(
+            getattr(response, "page_expires_at", None), settings.PAGE_CACHE_SECONDS
+        )
+        if timeout > 0:
+            page = Page(
+                expires_at=time.time() + timeout,
+                generations=response.page_generations,
+                status=response.status_code,
+                headers=list(response.items()),
+                content=response.content,
+            )
+            page_store().set(key, page)
+
+    @staticmethod
+    def _replay(request, page):
+        response = HttpResponse(page.content, status=page.status)
+        for name, value in page.headers:
+            response[name] = value
+        return get_conditional_response(
+            request,
+            etag=response.get("ETag"),
+            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+            response=response,
+        )

@@ -1,0 +1,98 @@
+"""Tags: what a shared page shows, and the one way to say it changed.
+
+A page declares its tags when it is rendered (`article-12`, `comments-12`,
+`articles`, ...). `purge(*tags)` runs once the transaction commits: it starts
+a new generation for each tag in the shared cache, so every process stops
+serving pages rendered under the old one, and sends a PURGE for those tags to
+every HTTP cache in PAGE_CACHE_PURGE_URLS.
+
+Generations live in the shared "default" cache (Redis, or a file cache on one
+machine), one small key per tag, each expiring: a page whose tag generation
+expired or was evicted is simply rendered again.
+"""
+
+import threading
+import uuid
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+
+from .purge import send_purge
+
+# Tags that more than one app uses.
+ARTICLES = "articles"  # anything that lists or links the published articles
+DISCUSSION = "discussion"  # the editors' discussion settings
+
+
+def article_tag(article_id):
+    return f"article-{article_id}"
+
+
+def comments_tag(article_id):
+    return f"comments-{article_id}"
+
+
+def _shared():
+    return caches[settings.PAGE_CACHE_TAG_ALIAS]
+
+
+def _key(tag):
+    return f"pagecache:tag:{tag}"
+
+
+def _new_generation():
+    return uuid.uuid4().hex[:12]
+
+
+def generations(tags):
+    """The current generation of each tag, created where missing."""
+    shared = _shared()
+    keys = {tag: _key(tag) for tag in tags}
+    found = shared.get_many(keys.values())
+    missing = [key for key in keys.values() if key not in found]
+    if missing:
+        for key in missing:
+            shared.add(key, _new_generation(), settings.PAGE_CACHE_TAG_SECONDS)
+        found.update(shared.get_many(missing))
+    return {tag: found.get(key, "") for tag, key in keys.items()}
+
+
+def current(generations_seen):
+    """Are these (tag -> generation) pairs all still current?"""
+    keys = {_key(tag): generation for tag, generation in generations_seen.items()}
+    found = _shared().get_many(keys.keys())
+    return all(found.get(key) == generation for key, generation in keys.items())
+
+
+def purge_now(tags):
+    """Invalidate every page showing any of these tags, here and in the HTTP caches."""
+    tags = sorted(set(tags))
+    if not tags:
+        return
+    _shared().set_many(
+        {_key(tag): _new_generation() for tag in tags}, settings.PAGE_CACHE_TAG_SECONDS
+    )
+    send_purge(tags)
+
+
+_waiting = threading.local()
+
+
+def _flush():
+    tags, _waiting.tags = getattr(_waiting, "tags", set()), set()
+    purge_now(tags)
+
+
+def purge(*tags):
+    """Invalidate pages showing these tags once the current transaction commits.
+
+    Outside a transaction it happens at once. Every change to what a shared
+    page shows ends here, whichever path made it. Tags named many times in one
+    transaction (a cascade deleting a thousand comments) are purged once: the
+    first callback to run takes them all.
+    """
+    if not hasattr(_waiting, "tags"):
+        _waiting.tags = set()
+    _waiting.tags.update(tags)
+    transaction.on_commit(_flush)
