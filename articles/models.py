@@ -1,22 +1,12 @@
-import hashlib
-import json
-
 from django.conf import settings
-from django.core.cache import cache
-from django.db import models, transaction
-from django.db.models import Aggregate, OuterRef, Q, Subquery, TextField
-from django.template.loader import render_to_string
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
-
-from immunoblog import pagecache
 
 from .rendering import reading_minutes, render_article
 
 META_DESCRIPTION_LENGTH = 160
-# How long an article page's data may be reused before it is read again.
-PAGE_DATA_SECONDS = 600
 RENDERED_FIELDS = ("body_html", "toc_html", "word_count")
 MAX_SEARCH_TERMS = 8
 
@@ -33,23 +23,6 @@ class Tag(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:tag", kwargs={"slug": self.slug})
-
-
-class TagPairs(Aggregate):
-    """An article's tags as a JSON text of [name, slug] pairs, in one column.
-
-    Lets a page read its articles and their tags in a single query.
-    """
-
-    output_field = TextField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        template = "json_group_array(json_array(%(expressions)s))"
-        return super().as_sql(compiler, connection, template=template, **extra)
-
-    def as_postgresql(self, compiler, connection, **extra):
-        template = "json_agg(json_build_array(%(expressions)s))::text"
-        return super().as_sql(compiler, connection, template=template, **extra)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -75,8 +48,12 @@ class ArticleQuerySet(models.QuerySet):
         return upcoming.values_list("published_at", flat=True).first()
 
     def for_listing(self):
-        """With author and tags, in one query however many articles."""
-        return self.select_related("author").with_tag_list()
+        """With author and tags, in two queries however many articles."""
+        return self.select_related("author").prefetch_related("tags")
+
+    def for_page(self):
+        """What the article page shows: author, tags, neighbours and schedule horizon."""
+        return self.for_listing().with_neighbours()
 
     def with_schedule_horizon(self):
         """Annotate when the next scheduled article goes public, at no extra query.
@@ -85,53 +62,6 @@ class ArticleQuerySet(models.QuerySet):
         """
         upcoming = Article.objects.scheduled().order_by("published_at").values("published_at")
         return self.annotate(site_next_scheduled_at=Subquery(upcoming[:1]))
-
-    def for_page(self, slug):
-        """The published article at `slug`, with all its page shows, or None.
-
-        The row, its author, tags, neighbours and schedule horizon are read in
-        one query and the <article> element is rendered once (main_html);
-        both are kept in the shared cache under the site generation: saving
-        any article starts a new generation, and the entry never outlives the
-        next scheduled publication. Readers of a popular article thus cost no
-        article query and no article rendering.
-        """
-        key = (
-            "article-page:"
-            + hashlib.sha256(f"{pagecache.site_generation()}:{slug}".encode()).hexdigest()
-        )
-        stale_at, article = cache.get(key, (None, None))
-        if article is not None and (stale_at is None or timezone.now() < stale_at):
-            return article
-        article = (
-            self.published()
-            .select_related("author")
-            .with_tag_list()
-            .with_neighbours()
-            .filter(slug=slug)
-            .first()
-        )
-        if article is not None:
-            article.main_html = render_to_string(
-                "articles/includes/article_main.html", {"article": article}
-            )
-            stale_at = article.site_next_scheduled_at
-            # The moment is also checked on reading: a cache's own expiry may lag.
-            cache.set(
-                key,
-                (stale_at, article),
-                max(1, pagecache.seconds_until(stale_at, PAGE_DATA_SECONDS)),
-            )
-        return article
-
-    def with_tag_list(self):
-        pairs = (
-            Article.tags.through.objects.filter(article_id=OuterRef("pk"))
-            .values("article_id")
-            .annotate(pairs=TagPairs("tag__name", "tag__slug"))
-            .values("pairs")
-        )
-        return self.annotate(tag_pairs=Subquery(pairs))
 
     def with_neighbours(self):
         """Annotate the previous and next published article, in the same query."""
@@ -232,20 +162,9 @@ class Article(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *RENDERED_FIELDS}
         super().save(*args, **kwargs)
-        # Lists, neighbours' previous/next links and this page all show it.
-        transaction.on_commit(pagecache.invalidate_all)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        transaction.on_commit(pagecache.invalidate_all)
-        return result
-
-    def forget_cached_page(self):
-        """Drop this article's cached page (its discussion changed, say)."""
-        pagecache.invalidate_paths(self.get_absolute_url())
 
     @property
     def is_public(self):
@@ -255,13 +174,18 @@ class Article(models.Model):
             and self.published_at <= timezone.now()
         )
 
-    @cached_property
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
     def tag_list(self):
-        """The article's tags by name, from the with_tag_list() column when it was asked for."""
-        if "tag_pairs" not in self.__dict__:
-            return list(self.tags.all())
-        pairs = json.loads(self.tag_pairs) if self.tag_pairs else []
-        return sorted((Tag(name=name, slug=slug) for name, slug in pairs), key=lambda t: t.name)
+        """The article's tags by name (prefetched by for_listing())."""
+        return list(self.tags.all())
 
     @property
     def reading_minutes(self):

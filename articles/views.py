@@ -1,15 +1,13 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
-from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
-from immunoblog import jsonld
-from immunoblog.pagecache import shared_page
+from pagecache.decorators import shared_page
+from pagecache.tags import ARTICLES, DISCUSSION, article_tag, comments_tag
 
 from .models import Article, Tag
 from .search import parse_query
@@ -33,12 +31,12 @@ class ArticleListMixin:
         return response
 
 
-@method_decorator(shared_page, name="dispatch")
+@method_decorator(shared_page(tags=[ARTICLES]), name="dispatch")
 class HomeView(ArticleListMixin, ListView):
     template_name = "articles/article_list.html"
 
 
-@method_decorator(shared_page, name="dispatch")
+@method_decorator(shared_page(tags=[ARTICLES]), name="dispatch")
 class TagView(ArticleListMixin, ListView):
     template_name = "articles/tag_detail.html"
 
@@ -70,42 +68,30 @@ class SearchView(ArticleListMixin, ListView):
 
 
 class ArticlePageMixin:
-    """The article page: SEO head, JSON-LD, and what installed apps add to it.
-
-    Apps listed in ARTICLE_PAGE_EXTENSIONS (the comments app, for one) each
-    return extra context for the page; this app never imports them.
-    """
+    """The article page. Its template includes the discussion (comments/section.html)."""
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        article = self.object
-        canonical_url = self.request.build_absolute_uri(article.get_absolute_url())
-        schema_extra = {}
-        for dotted_path in settings.ARTICLE_PAGE_EXTENSIONS:
-            extension = import_string(dotted_path)(self.request, article)
-            schema_extra.update(extension.pop("schema", {}))
-            context.update(extension)
-        context.update(
-            canonical_url=canonical_url,
-            meta_tags=article.meta_tags(canonical_url, settings.SITE_NAME),
-            schema_json=jsonld.dumps(article.schema(canonical_url, schema_extra)),
-        )
+        canonical_url = self.request.build_absolute_uri(self.object.get_absolute_url())
+        context["canonical_url"] = canonical_url
+        context["meta_tags"] = self.object.meta_tags(canonical_url, settings.SITE_NAME)
+        if self.request.GET:
+            # ?replytocom=… and the like are the same article: never a page of their own.
+            context["robots"] = "noindex, follow"
         return context
 
 
-@method_decorator(shared_page, name="dispatch")
+@method_decorator(shared_page(tags=[ARTICLES, DISCUSSION]), name="dispatch")
 class ArticleDetailView(ArticlePageMixin, DetailView):
-    def get_object(self, queryset=None):
-        article = Article.objects.for_page(self.kwargs["slug"])
-        if article is None:
-            raise Http404("No article here.")
-        return article
+    def get_queryset(self):
+        return Article.objects.published().for_page()
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
+        response.page_tags = [article_tag(self.object.pk), comments_tag(self.object.pk)]
         response.page_expires_at = self.object.site_next_scheduled_at
         return response
 
@@ -115,7 +101,7 @@ class ArticlePreviewView(ArticlePageMixin, DetailView):
     """Editors see a draft or scheduled article as readers will."""
 
     def get_queryset(self):
-        return Article.objects.select_related("author").with_tag_list().with_neighbours()
+        return Article.objects.for_page()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(is_preview=True, **kwargs)

@@ -1,36 +1,29 @@
 """The discussion under an article: what the article page shows of comments.
 
-`article_page_context` is listed in ARTICLE_PAGE_EXTENSIONS; the articles app
-calls it without importing this app. It costs one query (all approved
+The article template asks for it with `{% get_discussion article as discussion %}`
+(comments/templatetags/discussion.py). It costs one query (all approved
 comments, flat) whatever the number of comments; the discussion rules come
 from the shared cache.
 """
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from immunoblog.jsonld import RawList
-
-from .forms import CommentForm, parse_id
+from .forms import CommentForm
 from .models import Comment, DiscussionSettings
 from .moderation import comments_open
-from .thread import Node, render_thread
+from .thread import flatten
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
-THREAD_COLUMNS = ("pk", "parent_id", "author_name", "depth", "card_html", "reply_html",
-                  "schema_json")  # fmt: skip
-
-
-@dataclass(frozen=True)
-class ReplyTarget:
-    pk: int
-    author_name: str
+THREAD_FIELDS = (
+    "pk", "parent_id", "author_name", "author_email", "author_url", "body", "body_html",
+    "created_at",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -38,11 +31,8 @@ class Discussion:
     article: object
     count: int
     is_open: bool
-    max_depth: int
-    nodes: list = field(default_factory=list)
-    schema_fragments: list = field(default_factory=list)
-    reply_to: ReplyTarget | None = None
-    can_reply: bool = True
+    entries: list = field(default_factory=list)
+    reply_to: Comment | None = None
 
     @property
     def heading(self):
@@ -50,10 +40,6 @@ class Discussion:
         if self.count == 1:
             return f"One thought on “{self.article.title}”"
         return f"{self.count} thoughts on “{self.article.title}”"
-
-    @property
-    def thread_html(self):
-        return render_thread(self.nodes, max_depth=self.max_depth, can_reply=self.can_reply)
 
     @property
     def form_html(self):
@@ -65,65 +51,33 @@ class Discussion:
 
     @property
     def schema(self):
-        return {"commentCount": self.count, "comment": RawList(self.schema_fragments)}
-
-    def with_pending(self, comment):
-        """The discussion as the author of a pending comment sees it."""
-        node = Node(comment.pk, comment.parent_id, comment.card_html, "", is_pending=True)
-        return replace(self, nodes=[*self.nodes, node], can_reply=False)
+        """What the discussion adds to the article's JSON-LD: its public comments."""
+        public = [entry.schema() for entry in self.entries if not entry.is_pending]
+        return {"commentCount": self.count, "comment": public}
 
 
-@lru_cache(maxsize=4)
-def _thread_query(vendor):
-    """The thread's SQL, compiled once per process and database kind.
-
-    The page runs it on every uncached view; Django would otherwise build and
-    compile the same query each time, which costs more than running it.
-    """
-    placeholder = -987654321
-    queryset = (
-        Comment.objects.public()
-        .filter(article_id=placeholder)
-        .order_by("created_at", "pk")
-        .values_list(*THREAD_COLUMNS)
-    )
-    sql, params = queryset.query.sql_with_params()
-    return sql, tuple(params), params.index(placeholder)
+def thread_comments(article):
+    """All approved comments of an article, oldest first: one query."""
+    return Comment.objects.public().filter(article=article).only(*THREAD_FIELDS)
 
 
-def thread_rows(article_id):
-    """All approved comments of an article, oldest first: one query, plain tuples."""
-    sql, params, position = _thread_query(connection.vendor)
-    params = (*params[:position], article_id, *params[position + 1 :])
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def load_discussion(article, *, reply_to_id=None):
+def load_discussion(article, *, reply_to_id=None, pending=None):
+    """The article's discussion; `pending` is shown too (to its author alone)."""
     rules = DiscussionSettings.load()
-    rows = thread_rows(article.pk)
     is_open = comments_open(article, rules)
-    reply_to = None
-    if is_open and reply_to_id is not None:
-        reply_to = next(
-            (
-                ReplyTarget(pk, name)
-                for pk, _, name, depth, *_ in rows
-                if pk == reply_to_id and depth < rules.thread_depth
-            ),
-            None,
-        )
-    return Discussion(
-        article=article,
-        count=len(rows),
-        is_open=is_open,
+    entries = flatten(
+        thread_comments(article),
         max_depth=rules.thread_depth,
-        nodes=[Node(pk, parent_id, card, reply) for pk, parent_id, _, _, card, reply, _ in rows],
-        schema_fragments=[row[-1] for row in rows],
-        reply_to=reply_to,
-        can_reply=is_open,
+        can_reply=is_open and pending is None,
+        pending=pending,
     )
+    reply_to = next(
+        (entry.comment for entry in entries if entry.can_reply and entry.comment.pk == reply_to_id),
+        None,
+    )
+    count = len(entries) - (pending is not None)
+    return Discussion(article=article, count=count, is_open=is_open, entries=entries,
+                      reply_to=reply_to)  # fmt: skip
 
 
 @lru_cache(maxsize=1)
@@ -137,13 +91,3 @@ def blank_form_html():
     """The empty form's fields, the same for every reader, so rendered once per process."""
     html = render_to_string("comments/includes/form_fields.html", {"form": CommentForm()})
     return SafeString(_BLANK_LINES.sub("\n", html))
-
-
-def article_page_context(request, article):
-    reply_param = request.GET.get("replytocom")
-    discussion = load_discussion(article, reply_to_id=parse_id(reply_param))
-    context = {"discussion": discussion, "schema": discussion.schema}
-    if reply_param is not None:
-        # A reply URL is the same article: never a separate page for search engines.
-        context["robots"] = "noindex, follow"
-    return context

@@ -15,6 +15,7 @@ from .models import (
     DiscussionSettings,
 )
 from .moderation import comments_open
+from .thread import public_depth
 
 SAVE_DETAILS_LABEL = "Save my name, email, and website in this browser for the next time I comment."
 # Tab, newline and carriage return are the only control characters a comment needs.
@@ -193,13 +194,18 @@ class CommentForm(forms.Form):
         article, parent = cleaned.get("article"), cleaned.get("parent")
         if article is not None and not comments_open(article, rules):
             raise ValidationError("Comments are closed on this article.", code="closed")
-        if parent is not None and parent.depth >= rules.thread_depth:
+        if parent is not None and self._depth_of(parent) >= rules.thread_depth:
             raise ValidationError(
                 "This discussion cannot nest any deeper. Please reply to an earlier comment "
                 "or leave a new one.",
                 code="too_deep",
             )
         return cleaned
+
+    @staticmethod
+    def _depth_of(parent):
+        shown = Comment.objects.public().filter(article_id=parent.article_id)
+        return public_depth(shown.values_list("pk", "parent_id"), parent.pk)
 
     @property
     def reply_to(self):

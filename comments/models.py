@@ -6,9 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from immunoblog import pagecache
 
-from .rendering import render_comment
 from .sanitize import sanitize_comment
 from .signing import pending_token
 
@@ -77,13 +75,7 @@ class DiscussionSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        transaction.on_commit(self._forget)
-
-    @classmethod
-    def _forget(cls):
-        cache.delete(cls.CACHE_KEY)
-        # Reply links and open or closed forms depend on these rules.
-        pagecache.invalidate_all()
+        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
 
     @classmethod
     def load(cls):
@@ -97,6 +89,30 @@ class DiscussionSettings(models.Model):
     @staticmethod
     def word_list(text):
         return [line.strip().lower() for line in text.splitlines() if line.strip()]
+
+
+def move_replies_up(collector, field, sub_objs, using):
+    """on_delete for a reply's parent: the replies move up to the deleted comment's parent.
+
+    WordPress does the same, so a thread keeps its shape when an editor
+    deletes a comment in its middle (one, in bulk, or its whole article). The
+    new parent is the nearest ancestor that is not being deleted too.
+    """
+    deleted = {obj.pk for obj in collector.data.get(sub_objs.model, ())}
+    replies = [reply for reply in sub_objs if reply.pk not in deleted]
+    if not replies:
+        return
+    manager = sub_objs.model._base_manager.using(using)
+    articles = manager.filter(pk__in=[reply.pk for reply in replies]).values("article_id")
+    parents = dict(manager.filter(article_id__in=articles).values_list("pk", "parent_id"))
+    moves = {}
+    for reply in replies:
+        ancestor = parents[reply.pk]
+        while ancestor in deleted:
+            ancestor = parents.get(ancestor)
+        moves.setdefault(ancestor, []).append(reply)
+    for ancestor, moved in moves.items():
+        collector.add_field_update(field, ancestor, moved)
 
 
 class CommentQuerySet(models.QuerySet):
@@ -120,17 +136,13 @@ class Comment(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replies"
+        "self", on_delete=move_replies_up, null=True, blank=True, related_name="replies"
     )
-    depth = models.PositiveSmallIntegerField(default=1, editable=False)
     author_name = models.CharField("name", max_length=MAX_NAME_LENGTH)
     author_email = models.EmailField("email", max_length=MAX_EMAIL_LENGTH, blank=True)
     author_url = models.URLField("website", max_length=MAX_URL_LENGTH, blank=True)
     body = models.TextField("comment", max_length=MAX_BODY_LENGTH)
     body_html = models.TextField(editable=False, default="")
-    card_html = models.TextField(editable=False, default="")
-    reply_html = models.TextField(editable=False, default="")
-    schema_json = models.TextField(editable=False, default="")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -160,20 +172,11 @@ class Comment(models.Model):
         return f"{self.author_name} on {self.article}"
 
     def save(self, *args, **kwargs):
-        """Sanitise and pre-render once, here, so no page ever does it per request."""
-        self.depth = self.parent.depth + 1 if self.parent_id else 1
-        with transaction.atomic():
-            if self.pk is None:
-                # The id is part of the rendered card, so the row is inserted first.
-                super().save(*args, **kwargs)
-                kwargs = {"update_fields": [*RENDERED_FIELDS, "updated_at"]}
-            elif kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], *RENDERED_FIELDS, "depth"}
-            self.refresh_rendered()
-            super().save(*args, **kwargs)
-        if Comment.Status.APPROVED in {self.status, getattr(self, "_loaded_status", None)}:
-            transaction.on_commit(self.article.forget_cached_page)
-        self._loaded_status = self.status
+        """Sanitise once, here, so no page ever does it per request."""
+        self.sanitize()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
@@ -190,17 +193,9 @@ class Comment(models.Model):
             self.body_html = sanitize_comment(self.body)
             self._sanitized_body = self.body
 
-    def refresh_rendered(self):
-        self.sanitize()
-        rendered = render_comment(self)
-        self.card_html, self.reply_html, self.schema_json = rendered
-
     @property
     def is_public(self):
         return self.status == self.Status.APPROVED
 
     def pending_url(self):
         return reverse("comments:pending", kwargs={"token": pending_token(self)})
-
-
-RENDERED_FIELDS = ("body_html", "card_html", "reply_html", "schema_json")

@@ -11,10 +11,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article
+from pagecache.tags import comments_tag, purge
 
 from .models import Comment, DiscussionSettings
-from .rendering import rerender_stored
 
 _LINK = re.compile(r"<a\s", re.IGNORECASE)
 
@@ -90,16 +89,20 @@ def decide(comment, rules, *, by_editor=False):
     return Decision(Comment.Status.PENDING, "manual approval")
 
 
-def forget_pages_of(article_ids):
-    """Once the transaction commits, drop the cached pages of these articles."""
-    for article in Article.objects.filter(pk__in=article_ids):
-        transaction.on_commit(article.forget_cached_page)
+def purge_discussions(article_ids):
+    """Once the transaction commits, refresh the pages showing these articles' discussions.
+
+    For changes made with QuerySet.update(), which sends no signal.
+    """
+    purge(*(comments_tag(article_id) for article_id in article_ids))
 
 
 def set_status(comments, status):
     """Move comments to a status; pages that showed or will show them are refreshed.
 
-    Returns how many comments changed.
+    The admin's actions and anything else that moderates in bulk call this;
+    the change form saves one comment, which the page cache hears about by
+    itself. Returns how many comments changed.
     """
     with transaction.atomic():
         changing = list(comments.exclude(status=status).values_list("pk", "article_id", "status"))
@@ -107,12 +110,11 @@ def set_status(comments, status):
             return 0
         changed_ids = [pk for pk, _, _ in changing]
         Comment.objects.filter(pk__in=changed_ids).update(status=status, updated_at=timezone.now())
-        # Replies name their parent only while it is public.
-        rerender_stored(Comment.objects.filter(parent_id__in=changed_ids))
-        touched = {
-            article_id
-            for _, article_id, old in changing
-            if Comment.Status.APPROVED in (old, status)
-        }
-        forget_pages_of(touched)
+        purge_discussions(
+            {
+                article_id
+                for _, article_id, old in changing
+                if Comment.Status.APPROVED in (old, status)
+            }
+        )
     return len(changing)

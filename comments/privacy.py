@@ -15,8 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import ANONYMOUS_NAME, Comment
-from .moderation import forget_pages_of
-from .rendering import rerender_stored
+from .moderation import purge_discussions
 
 
 def comments_by(email):
@@ -69,9 +68,7 @@ def erase_commenter(email):
             user=None,
             updated_at=timezone.now(),
         )
-        # Replies name their parent's author for screen readers: re-render them too.
-        rerender_stored(Comment.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids)))
-        forget_pages_of({article_id for _, article_id in erased})
+        purge_discussions({article_id for _, article_id in erased})
     return len(erased)
 
 

@@ -13,13 +13,9 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
@@ -27,12 +23,12 @@ from articles.models import Article
 from .forms import CommentForm
 from .models import MAX_USER_AGENT_LENGTH, Comment, DiscussionSettings
 from .moderation import decide
+from .tasks import notify_editors
 
 logger = logging.getLogger(__name__)
 
 DUPLICATE_MESSAGE = "Duplicate comment detected; it looks as though you’ve already said that!"
 FLOOD_MESSAGE = "You are posting comments too quickly. Slow down."
-EDITORS_GROUP = "Editors"
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -155,45 +151,9 @@ def post_comment(data, client):
         comment.status = decision.status
         comment.save()
         if comment.status == Comment.Status.PENDING:
-            transaction.on_commit(partial(notify_editors, comment.pk, client.site_url))
+            transaction.on_commit(partial(notify_editors.enqueue, comment.pk, client.site_url))
     logger.info(
         "Comment %s on %r is %s: %s.", comment.pk, comment.article.slug, comment.status,
         decision.reason,
     )  # fmt: skip
     return PostResult(form, comment)
-
-
-def editor_addresses():
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    editors = users.filter(Q(groups__name=EDITORS_GROUP) | Q(is_superuser=True)).distinct()
-    return sorted({user.email for user in editors})
-
-
-def notify_editors(comment_id, site_url=""):
-    """Email the editors about a comment awaiting moderation.
-
-    Runs after the comment is committed; a mail server that is down is
-    logged and never takes the comment with it.
-    """
-    comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
-    recipients = editor_addresses()
-    if comment is None or not recipients:
-        return False
-    context = {
-        "comment": comment,
-        "queue_url": site_url + reverse("admin:comments_comment_changelist") + "?status=pending",
-        "change_url": site_url + reverse("admin:comments_comment_change", args=[comment.pk]),
-        "article_url": site_url + comment.article.get_absolute_url(),
-    }
-    subject = f"[{settings.SITE_NAME}] Please moderate: “{comment.article.title}”"
-    try:
-        send_mail(
-            subject,
-            render_to_string("comments/email/moderation.txt", context),
-            None,
-            recipients,
-        )
-    except Exception:
-        logger.exception("Could not email the editors about comment %s; it is saved.", comment_id)
-        return False
-    return True

@@ -1,67 +1,151 @@
-"""Assemble a discussion from stored fragments, in one pass and no template.
+"""A discussion as the page shows it: the public comments, threaded, in one flat list.
 
-The page costs one query for all approved comments; the tree is built here
-from (id, parent_id) pairs and printed as nested lists by joining the cards
-rendered at save time. Nothing here grows faster than the number of comments.
+All approved comments of an article come in one query; the tree is built
+here in one pass and flattened in display order, each entry knowing how
+deep it sits and which list tags close after it, so the template prints the
+nested <ol>/<li> markup in one flat loop (no include per comment). Cards,
+dates, Reply links and JSON-LD are rendered at request time from the rows:
+a template change needs no data change.
 """
 
-from typing import NamedTuple
+import hashlib
+import hmac
 
+from django.conf import settings
+from django.utils import dateformat, timezone
+from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 
-AWAITING_MODERATION = (
-    '<p class="comment-awaiting-moderation" role="status">Your comment is awaiting moderation.</p>'
-)
+from .sanitize import is_safe_url
+
+AVATAR_HUES = 12
+DATE_FORMAT = r"F j, Y \a\t g:i a"
+CLOSE_REPLIES = SafeString("</ol></li>")
 
 
-class Node(NamedTuple):
-    pk: int
-    parent_id: int | None
-    card_html: str
-    reply_html: str
-    is_pending: bool = False
+def initials(name):
+    words = [word for word in name.split() if word[:1].isalnum()]
+    letters = "".join(word[0] for word in words[:2]) or name.strip()[:1] or "?"
+    return letters.upper()
 
 
-def _children_by_parent(nodes):
-    known = {node.pk for node in nodes}
-    children = {}
-    for node in nodes:
-        # A reply whose parent is no longer public stands on its own.
-        parent = node.parent_id if node.parent_id in known else None
-        children.setdefault(parent, []).append(node)
-    return children
+def avatar_hue(email, name):
+    """A colour for the initials avatar, from a keyed hash nobody can reverse.
 
-
-def render_thread(nodes, *, max_depth, can_reply):
-    """Nested <ol>/<li> markup for the comments, WordPress's comment-list shape.
-
-    `nodes` come in display order (oldest first). A Reply link is printed
-    while replying is open and the comment sits above the depth limit.
+    The key is the site's secret, so the colour says nothing about the email
+    address to anyone who does not hold it (unlike a Gravatar hash).
     """
-    if not nodes:
-        return SafeString("")
-    children = _children_by_parent(nodes)
-    parts = ['<ol class="comment-list">']
+    identity = (email or name).strip().lower()
+    digest = hmac.new(settings.SECRET_KEY.encode(), identity.encode(), hashlib.sha256).digest()
+    return digest[0] % AVATAR_HUES
+
+
+def public_depth(pairs, pk):
+    """How deep comment `pk` sits as readers see it, from the (pk, parent_id) pairs shown.
+
+    A reply whose parent is not among the pairs (not public) stands on its
+    own, at depth 1, as flatten() shows it.
+    """
+    parents = dict(pairs)
+    depth = 0
+    while pk in parents and depth <= len(parents):
+        depth += 1
+        pk = parents[pk]
+    return depth
+
+
+class Entry:
+    """One comment's card in the flat list, with what the template needs to print it."""
+
+    def __init__(self, comment, *, depth, parent, can_reply, is_pending=False):
+        self.comment = comment
+        self.depth = depth
+        self.parent = parent
+        self.can_reply = can_reply
+        self.is_pending = is_pending
+        self.has_replies = False
+        self.closing = SafeString("")
+
+    @cached_property
+    def author_url(self):
+        url = self.comment.author_url
+        return url if url and is_safe_url(url) else ""
+
+    @property
+    def initials(self):
+        return initials(self.comment.author_name)
+
+    @property
+    def hue(self):
+        return avatar_hue(self.comment.author_email, self.comment.author_name)
+
+    @cached_property
+    def created_at(self):
+        return timezone.localtime(self.comment.created_at).replace(microsecond=0)
+
+    @property
+    def created_iso(self):
+        return self.created_at.isoformat()
+
+    @property
+    def created_display(self):
+        return dateformat.format(self.created_at, DATE_FORMAT)
+
+    def schema(self):
+        comment = self.comment
+        data = {
+            "@type": "Comment",
+            "@id": f"#comment-{comment.pk}",
+            "url": f"#comment-{comment.pk}",
+            "author": {"@type": "Person", "name": comment.author_name},
+            "dateCreated": self.created_iso,
+            "text": comment.body,
+        }
+        if self.parent is not None:
+            data["parentItem"] = {"@id": f"#comment-{self.parent.pk}"}
+        return data
+
+
+def flatten(comments, *, max_depth, can_reply, pending=None):
+    """The entries of a thread in display order (oldest first, replies under their parent).
+
+    `comments` are the public ones, oldest first; `pending` is a comment
+    shown to its author alone, marked as awaiting moderation.
+    """
+    comments = list(comments)
+    if pending is not None:
+        comments.append(pending)
+    by_pk = {comment.pk: comment for comment in comments}
+    children = {}
+    for comment in comments:
+        parent_id = comment.parent_id if comment.parent_id in by_pk else None
+        children.setdefault(parent_id, []).append(comment)
+
+    entries = []
     stack = [(iter(children.get(None, ())), 1)]
     while stack:
-        siblings, depth = stack[-1]
-        node = next(siblings, None)
-        if node is None:
+        comment = next(stack[-1][0], None)
+        if comment is None:
             stack.pop()
-            # Close a reply list and the comment holding it, or the whole list.
-            parts.append("</ol></li>" if stack else "</ol>")
             continue
-        css = f"comment depth-{depth}" + (" is-pending" if node.is_pending else "")
-        parts.append(f'<li id="li-comment-{node.pk}" class="{css}">')
-        parts.append(node.card_html)
-        if node.is_pending:
-            parts.append(AWAITING_MODERATION)
-        elif can_reply and depth < max_depth:
-            parts.append(f'<div class="reply">{node.reply_html}</div>')
-        replies = children.get(node.pk)
-        if replies:
-            parts.append('<ol class="children">')
-            stack.append((iter(replies), depth + 1))
+        depth = stack[-1][1]
+        is_pending = comment is pending
+        entries.append(
+            Entry(
+                comment,
+                depth=depth,
+                parent=by_pk.get(comment.parent_id),
+                can_reply=can_reply and not is_pending and depth < max_depth,
+                is_pending=is_pending,
+            )
+        )
+        if comment.pk in children:
+            stack.append((iter(children[comment.pk]), depth + 1))
+
+    next_depths = [entry.depth for entry in entries[1:]] + [1]
+    for entry, next_depth in zip(entries, next_depths, strict=False):
+        if next_depth > entry.depth:
+            entry.has_replies = True
         else:
-            parts.append("</li>")
-    return SafeString("".join(parts))
+            entry.closing = SafeString(CLOSE_REPLIES * (entry.depth - next_depth))
+    return entries

@@ -116,14 +116,12 @@ class PendingCommentView(ArticlePageMixin, DetailView):
         if self.comment.is_public:
             return redirect(self.comment.get_absolute_url())
         self.object = get_object_or_404(
-            Article.objects.published().select_related("author").with_tag_list().with_neighbours(),
-            pk=self.comment.article_id,
+            Article.objects.published().for_page(), pk=self.comment.article_id
         )
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["discussion"] = context["discussion"].with_pending(self.comment)
         context["robots"] = "noindex, nofollow"
         context["pending_comment"] = self.comment
         return context

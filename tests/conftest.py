@@ -2,10 +2,12 @@ import os
 
 import pytest
 from django.core.cache import caches
+from django.core.management import call_command
 from django.test import Client
 
 from articles.models import Article
 from comments.models import DiscussionSettings
+from pagecache.middleware import page_store
 
 SEED_SLUG = "unlocking-the-power-of-immunotherapy"
 
@@ -19,16 +21,14 @@ def isolated_caches(settings, tmp_path):
                 "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                 "LOCATION": str(tmp_path / "cache"),
             },
-            "pages": {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": f"pages-{tmp_path.name}",
-            },
         }
     for alias in settings.CACHES:
         caches[alias].clear()
+    page_store().clear()
     yield
     for alias in settings.CACHES:
         caches[alias].clear()
+    page_store().clear()
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +41,19 @@ def lifted_comment_limits(settings):
     """Flood control and the rate limit are off unless a test turns them on."""
     settings.COMMENT_FLOOD_SECONDS = 0
     settings.COMMENT_RATE_PER_MINUTE = 0
+
+
+@pytest.fixture
+def run_tasks(db):
+    """Run every task that is due, as `manage.py db_worker` would, then return."""
+
+    def run():
+        call_command(
+            "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*",
+            verbosity=0,
+        )  # fmt: skip
+
+    return run
 
 
 @pytest.fixture

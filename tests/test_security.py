@@ -292,7 +292,7 @@ def inline_styles(document):
 @pytest.fixture
 def discussed_article(seed_article):
     first = make_comment(seed_article, body="A *first* comment with a link https://example.org/")
-    make_comment(seed_article, parent=first, depth=1, body="A reply with <code>code</code>.")
+    make_comment(seed_article, parent=first, body="A reply with <code>code</code>.")
     return seed_article
 
 

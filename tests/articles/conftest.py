@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import caches
 from django.utils import timezone
 
 from articles.models import Article
@@ -58,21 +57,3 @@ def scheduled_article(db, hidden_tag):
 def hidden_article(request):
     """An article readers must not see yet: once as a draft, once scheduled."""
     return request.getfixturevalue(f"{request.param}_article")
-
-
-@pytest.fixture
-def local_page_cache(settings):
-    """Rendered pages in process memory, whose expiry follows time_machine's clock.
-
-    Redis counts a key's lifetime on its own clock, which a test cannot move.
-    """
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "articles-time-travel-pages",
-        },
-    }
-    caches["pages"].clear()
-    yield
-    caches["pages"].clear()

@@ -143,7 +143,7 @@ def test_logged_in_reader_without_staff_status_cannot_preview(client, hidden_art
 
 
 @pytest.fixture
-def soon(db, local_page_cache):
+def soon(db):
     """An article scheduled two minutes from now, well inside the page cache's lifetime."""
     return make_article(
         title="Soon to be published",

@@ -1,51 +1,185 @@
-"""Comment HTML is rendered once, when saved, and re-rendered on demand."""
+"""Comment cards are rendered from templates at request time; only the sanitised text is stored.
 
+Deleting a comment, by any path, keeps its thread whole: replies move up to
+the deleted comment's parent, and nothing on the page names it any more.
+"""
+
+import json
 import zoneinfo
 
 import pytest
-from django.core.management import call_command
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.test import Client
+from django.urls import reverse
 
+from articles.models import Article
 from comments.models import Comment
-from tests.factories import make_comment
+from tests.comments.helpers import comment_ids, soup
+from tests.factories import comment_data, make_article, make_comment, make_editor
 
 pytestmark = pytest.mark.django_db
 
 
-def test_card_is_rendered_when_the_comment_is_saved(seed_article):
+def article_page(article):
+    return Client().get(article.get_absolute_url())
+
+
+def comment_schema(response):
+    for script in soup(response).find_all("script", type="application/ld+json"):
+        data = json.loads(script.string)
+        if data.get("@type") == "BlogPosting":
+            return {item["@id"]: item for item in data["comment"]}
+    raise AssertionError("no BlogPosting on the page")
+
+
+def depth_of(response, comment):
+    classes = soup(response).find(id=f"li-comment-{comment.pk}")["class"]
+    return next(int(css.removeprefix("depth-")) for css in classes if css.startswith("depth-"))
+
+
+def test_only_the_sanitised_text_is_stored(seed_article):
     comment = make_comment(seed_article, author_name="Lin", body="Plain *text*")
     stored = Comment.objects.get(pk=comment.pk)
-    assert f'id="comment-{comment.pk}"' in stored.card_html
-    assert "Lin" in stored.card_html
     assert stored.body_html == "<p>Plain *text*</p>"
-    assert '"@type":"Comment"' in stored.schema_json
+    assert {field.name for field in Comment._meta.fields if field.name.endswith("_html")} == {
+        "body_html"
+    }
 
 
-def test_rerender_command_refreshes_stale_cards_and_the_page(seed_article, capsys):
-    comment = make_comment(seed_article, body="Fresh words")
-    Client().get(seed_article.get_absolute_url())
-    Comment.objects.filter(pk=comment.pk).update(
-        card_html="<p>stale card</p>", body_html="<p>stale</p>"
+def test_card_shows_name_date_text_and_reply_link(seed_article):
+    comment = make_comment(seed_article, author_name="Lin", body="Hello there")
+    card = soup(article_page(seed_article)).find(id=f"li-comment-{comment.pk}")
+    assert card.find(class_="comment-author").get_text() == "Lin"
+    assert card.find(class_="comment-content").get_text() == "Hello there"
+    assert card.find("time")["datetime"].startswith(comment.created_at.strftime("%Y-%m-%d"))
+    assert (
+        card.find("a", class_="comment-reply-link")["href"] == f"?replytocom={comment.pk}#respond"
     )
-    call_command("rerender_comments")
-    assert "Re-rendered 1 comments." in capsys.readouterr().out
-    stored = Comment.objects.get(pk=comment.pk)
-    assert "Fresh words" in stored.card_html
-    page = Client().get(seed_article.get_absolute_url()).content.decode()
-    assert "stale card" not in page
-    assert "Fresh words" in page
 
 
-def test_rerendering_keeps_the_parent_named_in_replies(seed_article):
-    parent = make_comment(seed_article, author_name="Noor")
-    reply = make_comment(seed_article, parent=parent)
-    Comment.objects.filter(pk=reply.pk).update(card_html="")
-    call_command("rerender_comments")
-    assert "in reply to Noor" in Comment.objects.get(pk=reply.pk).card_html
-
-
-def test_dates_are_formatted_once_in_the_site_time_zone(seed_article, settings):
+def test_dates_are_shown_in_the_site_time_zone(seed_article, settings):
     settings.TIME_ZONE = "America/New_York"
     comment = make_comment(seed_article)
     local = comment.created_at.astimezone(zoneinfo.ZoneInfo("America/New_York"))
-    assert local.strftime("%B %-d, %Y") in Comment.objects.get(pk=comment.pk).card_html
+    card = soup(article_page(seed_article)).find(id=f"li-comment-{comment.pk}")
+    assert card.find("time").get_text().startswith(local.strftime("%B %-d, %Y at"))
+
+
+def test_a_parent_withdrawn_through_its_change_form_is_no_longer_named(
+    seed_article, django_capture_on_commit_callbacks
+):
+    parent = make_comment(seed_article, author_name="Noor")
+    reply = make_comment(seed_article, parent=parent)
+    article_page(seed_article)
+    editor = Client()
+    editor.force_login(make_editor())
+    url = reverse("admin:comments_comment_change", args=[parent.pk])
+    form = {
+        "status": "spam",
+        "author_name": "Noor",
+        "author_email": parent.author_email,
+        "author_url": "",
+        "body": parent.body,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor.post(url, form).status_code == 302
+    page = article_page(seed_article)
+    assert comment_ids(page) == [reply.pk]
+    assert "Noor" not in page.content.decode()
+    assert "parentItem" not in comment_schema(page)[f"#comment-{reply.pk}"]
+
+
+def thread_of_three(article):
+    """A comment, its reply, and a reply to that: depths 1, 2 and 3."""
+    top = make_comment(article, author_name="Top")
+    middle = make_comment(article, parent=top, author_name="Middle")
+    bottom = make_comment(article, parent=middle, author_name="Bottom")
+    return top, middle, bottom
+
+
+def delete_in_admin(editor_client, comments):
+    (comment,) = comments
+    url = reverse("admin:comments_comment_delete", args=[comment.pk])
+    return editor_client.post(url, {"post": "yes"})
+
+
+def bulk_delete_in_admin(editor_client, comments):
+    url = reverse("admin:comments_comment_changelist")
+    data = {"action": "delete_selected", "post": "yes",
+            ACTION_CHECKBOX_NAME: [str(comment.pk) for comment in comments]}  # fmt: skip
+    return editor_client.post(url, data)
+
+
+@pytest.fixture
+def editor_client(db):
+    client = Client()
+    client.force_login(make_editor())
+    return client
+
+
+@pytest.mark.parametrize("delete", [delete_in_admin, bulk_delete_in_admin], ids=["view", "action"])
+def test_deleting_a_comment_moves_its_replies_up_and_off_the_page(
+    seed_article, editor_client, delete, django_capture_on_commit_callbacks
+):
+    top, middle, bottom = thread_of_three(seed_article)
+    article_page(seed_article)  # cached before the delete
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delete(editor_client, [middle]).status_code == 302
+    bottom.refresh_from_db()
+    assert bottom.parent_id == top.pk
+    page = article_page(seed_article)
+    assert comment_ids(page) == [top.pk, bottom.pk]
+    assert depth_of(page, bottom) == 2
+    text = page.content.decode()
+    assert "Middle" not in text
+    assert f"#comment-{middle.pk}" not in text
+    assert comment_schema(page)[f"#comment-{bottom.pk}"]["parentItem"] == {
+        "@id": f"#comment-{top.pk}"
+    }
+
+
+def test_deleting_a_parent_and_its_parent_together_moves_the_reply_to_the_top(
+    seed_article, editor_client, django_capture_on_commit_callbacks
+):
+    top, middle, bottom = thread_of_three(seed_article)
+    with django_capture_on_commit_callbacks(execute=True):
+        bulk_delete_in_admin(editor_client, [top, middle])
+    bottom.refresh_from_db()
+    assert bottom.parent_id is None
+    assert depth_of(article_page(seed_article), bottom) == 1
+
+
+def test_every_reply_link_left_after_a_delete_leads_to_a_form_that_accepts_it(
+    client, seed_article, editor_client, discussion_rules, django_capture_on_commit_callbacks
+):
+    discussion_rules(manual_approval=False, thread_depth=3)
+    top, middle, bottom = thread_of_three(seed_article)
+    assert (
+        not soup(article_page(seed_article))
+        .find(id=f"li-comment-{bottom.pk}")
+        .find("a", class_="comment-reply-link")
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_in_admin(editor_client, [middle])
+    page = soup(article_page(seed_article))
+    link = page.find(id=f"li-comment-{bottom.pk}").find("a", class_="comment-reply-link")
+    assert link is not None
+    response = client.post(
+        reverse("comments:post"), comment_data(seed_article, parent=str(bottom.pk))
+    )
+    assert response.status_code == 302
+    assert Comment.objects.filter(parent=bottom).exists()
+
+
+def test_deleting_an_article_deletes_its_discussion_and_refreshes_the_lists(
+    seed_article, editor_client, django_capture_on_commit_callbacks
+):
+    other = make_article(title="Another article")
+    thread_of_three(other)
+    Client().get(reverse("articles:home"))
+    with django_capture_on_commit_callbacks(execute=True):
+        url = reverse("admin:articles_article_delete", args=[other.pk])
+        assert editor_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Article.objects.filter(pk=other.pk).exists()
+    assert not Comment.objects.filter(article_id=other.pk).exists()
+    assert "Another article" not in Client().get(reverse("articles:home")).content.decode()

@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from comments.services import EDITORS_GROUP
+from comments.tasks import EDITORS_GROUP
 
 
 class Command(BaseCommand):
