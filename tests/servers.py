@@ -5,14 +5,22 @@ writing at once, a database that is down). Each server has its own database
 (a SQLite file, or a fresh PostgreSQL database on the server the suite runs
 against when DATABASE_URL is set), its own cache directory and static root,
 and is stopped, with its workers, when the `with` block ends.
+
+`running_varnish` puts Varnish (deploy/varnish/default.vcl) in front of a
+server the same way: its own working directory, stopped when the block ends.
 """
 
 import http.client
+import ipaddress
+import itertools
 import os
+import re
 import secrets
+import shutil
 import signal
 import socket
 import sqlite3
+import struct
 import subprocess
 import sys
 import time
@@ -37,6 +45,18 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def wait_for(condition, *, timeout, interval=0.1):
+    """Poll `condition` until it returns something true, and return that; fail after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not true after {timeout} s: {condition}")
+        time.sleep(interval)
 
 
 def suite_database_url():
@@ -178,23 +198,61 @@ class Response:
         return self.body.decode("utf-8", "replace")
 
 
+class ProxiedConnection(http.client.HTTPConnection):
+    """An HTTP connection that first says, in PROXY protocol v2, whom it relays.
+
+    What a TLS proxy such as hitch or haproxy tells Varnish: the reader's
+    address, and whether the reader connected over TLS.
+    """
+
+    SIGNATURE = b"\r\n\r\n\x00\r\nQUIT\n"
+
+    def __init__(self, host, port, reader_address, tls, **kwargs):
+        super().__init__(host, port, **kwargs)
+        self.reader_address, self.tls = reader_address, tls
+
+    def connect(self):
+        super().connect()
+        self.sock.sendall(self.proxy_header())
+
+    def proxy_header(self):
+        source = ipaddress.IPv4Address(self.reader_address).packed
+        destination = ipaddress.IPv4Address(self.host).packed
+        addresses = source + destination + struct.pack("!HH", 54321, self.port)
+        # PP2_TYPE_SSL: the client used TLS (PP2_CLIENT_SSL), certificate verified (0).
+        tlv = struct.pack("!BHBI", 0x20, 5, 0x01, 0) if self.tls else b""
+        payload = addresses + tlv
+        # Version 2, PROXY command; TCP over IPv4.
+        return self.SIGNATURE + struct.pack("!BBH", 0x21, 0x11, len(payload)) + payload
+
+
 @dataclass
 class Browser:
-    """A minimal HTTP client with a cookie jar of its own; it never follows redirects."""
+    """A minimal HTTP client with a cookie jar of its own; it never follows redirects.
+
+    `proxied` = (reader's address, TLS or not) makes it speak PROXY protocol,
+    as the TLS proxy in front of Varnish does.
+    """
 
     host: str
     port: int
     cookies: dict = field(default_factory=dict)
+    proxied: tuple | None = None
 
     @property
     def origin(self):
         return f"http://{self.host}:{self.port}"
 
+    def _connection(self):
+        if self.proxied is None:
+            return http.client.HTTPConnection(self.host, self.port, timeout=30)
+        return ProxiedConnection(self.host, self.port, *self.proxied, timeout=30)
+
     def request(self, method, path, body=None, headers=None):
         headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        connection = self._connection()
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
@@ -245,7 +303,8 @@ def _wait_until_listening(process, port, log_path, timeout):
 
 
 def _stop(process):
-    """Stop gunicorn: SIGTERM is a graceful shutdown that also stops its workers.
+    """Stop a server: SIGTERM is a graceful shutdown that also stops its children
+    (gunicorn's workers, varnishd's cache process).
 
     The server runs in a process group of its own (its id is the master's
     pid): if the master hangs, the whole group is killed.
@@ -287,5 +346,176 @@ def running_server(env, log_path, *, workers=2, timeout=20):
     try:
         _wait_until_listening(process, port, log_path, timeout)
         yield Server(port, log_path, process)
+    finally:
+        _stop(process)
+
+
+@contextmanager
+def running_worker(env, log_path, *, interval=0.2):
+    """`manage.py db_worker` on the database `env` names, as `make run` runs it; stopped on exit."""
+    command = [
+        PYTHON,
+        "manage.py",
+        "db_worker",
+        "--no-reload",
+        "--no-startup-delay",
+        f"--interval={interval}",
+    ]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        yield process
+    finally:
+        _stop(process)
+
+
+# --- Varnish in front ----------------------------------------------------------
+
+VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
+VARNISHADM = shutil.which("varnishadm") or "/usr/bin/varnishadm"
+VCL_PATH = ROOT / "deploy" / "varnish" / "default.vcl"
+APP_SERVERS = ("127.0.0.1", "::1")
+# An address no test connects from (TEST-NET-1, RFC 5737).
+NOBODY = "192.0.2.1"
+
+
+def varnish_vcl(backend_port, purgers=APP_SERVERS):
+    """deploy/varnish/default.vcl with its backend on `backend_port`, purged from `purgers`."""
+    vcl = VCL_PATH.read_text()
+    vcl, backends = re.subn(
+        r'(backend default \{[^}]*?\.port = )"\d+"', rf'\g<1>"{backend_port}"', vcl
+    )
+    acl = "acl purgers {\n" + "".join(f'    "{address}";\n' for address in purgers) + "}"
+    vcl, acls = re.subn(r"acl purgers \{.*?\n\}", acl, vcl, flags=re.DOTALL)
+    assert (backends, acls) == (1, 1), "default.vcl no longer has one backend and one purge ACL"
+    return vcl
+
+
+@dataclass
+class Varnish:
+    port: int
+    proxy_port: int
+    backend_port: int
+    workdir: Path
+    process: subprocess.Popen
+    _names: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def origin(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def purge_url(self):
+        return f"{self.origin}/"
+
+    def browser(self, *, reader=None, tls=False):
+        """A client of the cache; with `reader`, one relayed by a TLS proxy for that address."""
+        if reader is None:
+            return Browser("127.0.0.1", self.port)
+        return Browser("127.0.0.1", self.proxy_port, proxied=(reader, tls))
+
+    def admin(self, *args):
+        """Run a varnishadm command; fail with its output if it fails."""
+        result = subprocess.run(
+            [VARNISHADM, "-n", str(self.workdir / "state"), *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 0, f"varnishadm {' '.join(args)}:\n{result.stdout}"
+        return result.stdout
+
+    def use_vcl(self, vcl):
+        """Compile and switch to this VCL; cached objects stay (they belong to the storage)."""
+        name = f"vcl{next(self._names)}"
+        path = self.workdir / f"{name}.vcl"
+        path.write_text(vcl)
+        self.admin("vcl.load", name, str(path))
+        self.admin("vcl.use", name)
+        return name
+
+    @contextmanager
+    def purges_refused(self):
+        """Every PURGE is answered 403, as if the app servers left the ACL; pages stay cached.
+
+        On exit the cache takes purges again; purges refused meanwhile are lost
+        unless the app sends them again.
+        """
+        self.use_vcl(varnish_vcl(self.backend_port, purgers=(NOBODY,)))
+        try:
+            yield
+        finally:
+            self.admin("vcl.use", "boot")
+
+    def log(self):
+        return (self.workdir / "varnishd.log").read_text(errors="replace")
+
+
+def _wait_until_varnish_runs(varnish, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if varnish.process.poll() is not None:
+            raise AssertionError(f"varnishd exited early:\n{varnish.log()}")
+        status = subprocess.run(
+            [VARNISHADM, "-n", str(varnish.workdir / "state"), "status"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+        if "running" in status.stdout:
+            try:
+                with socket.create_connection(("127.0.0.1", varnish.port), timeout=0.5):
+                    return
+            except OSError:
+                pass
+        time.sleep(0.1)
+    raise AssertionError(f"varnishd did not start on port {varnish.port}:\n{varnish.log()}")
+
+
+@contextmanager
+def running_varnish(backend_port, workdir, *, port=None, timeout=30):
+    """varnishd with our VCL in front of 127.0.0.1:`backend_port`, stopped on exit.
+
+    It answers HTTP on 127.0.0.1:`port` (a free port by default) and PROXY
+    protocol on another free port, as behind a TLS proxy; keeps at most 64 MB
+    of pages in memory; and keeps its state in `workdir`. It runs in the
+    foreground as a child of this process, without changing user (`-j none`),
+    so that a private temporary directory will do.
+    """
+    workdir.mkdir(parents=True, exist_ok=True)
+    port = port or free_port()
+    proxy_port = free_port()
+    boot_vcl = workdir / "boot.vcl"
+    boot_vcl.write_text(varnish_vcl(backend_port))
+    command = [
+        VARNISHD,
+        "-F",
+        "-j",
+        "none",
+        "-n",
+        str(workdir / "state"),
+        "-a",
+        f"127.0.0.1:{port}",
+        "-a",
+        f"127.0.0.1:{proxy_port},PROXY",
+        "-T",
+        "127.0.0.1:0",
+        "-f",
+        str(boot_vcl),
+        "-s",
+        "malloc,64m",
+    ]
+    with open(workdir / "varnishd.log", "wb") as log:
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    varnish = Varnish(port, proxy_port, backend_port, workdir, process)
+    try:
+        _wait_until_varnish_runs(varnish, timeout)
+        yield varnish
     finally:
         _stop(process)

@@ -1,0 +1,147 @@
+#
+# Varnish 7 in front of Immunoblog's gunicorn servers (Debian: apt-get install
+# varnish varnish-modules). See docs/varnish.md for the whole layout.
+#
+# - Anonymous shared pages are kept as long as the app's Surrogate-Control
+#   max-age says, and purged by tag: the app sends `PURGE` with an
+#   `xkey-purge: tag1 tag2` header after every change (PAGE_CACHE_PURGE_URLS).
+# - Only what the app marks as shared is kept; everything else goes through.
+# - Editors (session cookie) and every write go straight to the app.
+# - `X-Cache: HIT | MISS | PASS` on every response says what happened.
+#
+vcl 4.1;
+
+import proxy;
+import std;
+import xkey;
+
+# The app server. Several: declare one backend each and spread requests with
+# vmod directors (new app = directors.round_robin(); app.add_backend(...) in
+# vcl_init, then set req.backend_hint = app.backend(); in vcl_recv).
+backend default {
+    .host = "127.0.0.1";
+    .port = "8000";
+    .connect_timeout = 2s;
+    .first_byte_timeout = 60s;
+}
+
+# Who may purge: the app servers, as Varnish sees them (client.ip). Add one
+# line per app server or network, e.g. "10.0.0.12"; or "10.0.0.0"/24;
+# client.ip is the connection's peer; behind a TLS proxy that speaks PROXY
+# protocol (`-a 127.0.0.1:6086,PROXY`), it is the reader's own address.
+acl purgers {
+    "127.0.0.1";
+    "::1";
+}
+
+sub vcl_recv {
+    # Only this file says whether a response came from the cache.
+    unset req.http.X-Cache;
+
+    # A TLS proxy speaking PROXY protocol v2 (hitch, haproxy send-proxy-v2-ssl)
+    # tells whether the reader used TLS; an HTTP proxy sets the header itself.
+    if (proxy.is_ssl()) {
+        set req.http.X-Forwarded-Proto = "https";
+    }
+
+    if (req.method == "PURGE") {
+        # A PURGE relayed by the TLS proxy (it carries X-Forwarded-Proto) comes
+        # from the internet, whatever address the proxy connects from.
+        if (client.ip !~ purgers || req.http.X-Forwarded-Proto) {
+            return (synth(403, "Forbidden"));
+        }
+        if (!req.http.xkey-purge) {
+            return (synth(400, "No xkey-purge header"));
+        }
+        set req.http.X-Purged = xkey.purge(req.http.xkey-purge);
+        return (synth(200, "Purged"));
+    }
+
+    if (req.method !~ "^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$") {
+        return (synth(405, "Method Not Allowed"));
+    }
+    if (req.method != "GET" && req.method != "HEAD") {
+        return (pass);
+    }
+    # Signed-in editors see pages made for them (admin, previews).
+    if (req.http.Cookie ~ "(^|;\s*)sessionid=" || req.http.Authorization) {
+        return (pass);
+    }
+    # Other cookies (the comment form's CSRF cookie) change nothing on a
+    # shared page, so they do not stop a lookup; they stay on the request in
+    # case it goes to the app, which decides what is shared (see below).
+    return (hash);
+}
+
+sub vcl_hash {
+    hash_data(req.url);
+    if (req.http.Host) {
+        hash_data(req.http.Host);
+    } else {
+        hash_data(server.ip);
+    }
+    # The http and https versions of a page differ (canonical and feed links).
+    if (req.http.X-Forwarded-Proto) {
+        hash_data(req.http.X-Forwarded-Proto);
+    } else {
+        hash_data("http");
+    }
+    return (lookup);
+}
+
+sub vcl_pass {
+    set req.http.X-Cache = "PASS";
+}
+
+sub vcl_backend_fetch {
+    unset bereq.http.X-Cache;
+}
+
+sub vcl_backend_response {
+    # Never kept: a response that sets a cookie, or that the app keeps private.
+    if (beresp.http.Set-Cookie
+        || beresp.http.Cache-Control ~ "(?i)(private|no-cache|no-store)"
+        || beresp.http.Vary == "*") {
+        call not_shared;
+    } elsif (beresp.http.Surrogate-Control ~ "(?i)max-age=[0-9]+") {
+        # A shared page: kept until purged, or for the lifetime the app gives.
+        set beresp.ttl = std.duration(
+            regsub(beresp.http.Surrogate-Control, "(?i)^.*max-age=([0-9]+).*$", "\1s"), 0s);
+        if (beresp.ttl <= 0s) {
+            # Due now (a scheduled article goes public): no stale copy in grace.
+            call not_shared;
+        }
+    } elsif (beresp.http.Cache-Control !~ "(?i)(s-maxage|max-age)=[1-9]") {
+        # Nothing says it may be shared (Varnish's default would keep it 2 minutes).
+        call not_shared;
+    }
+    # Otherwise (static files): the lifetime Cache-Control gives.
+    return (deliver);
+}
+
+sub not_shared {
+    # Remembered for two minutes as "ask the app", so requests for it are
+    # not queued behind each other; the next cacheable answer replaces it.
+    set beresp.uncacheable = true;
+    set beresp.ttl = 120s;
+}
+
+sub vcl_deliver {
+    # For this cache alone; browsers keep revalidating (Cache-Control: max-age=0).
+    unset resp.http.Surrogate-Control;
+    unset resp.http.xkey;
+    if (obj.hits > 0) {
+        set resp.http.X-Cache = "HIT";
+    } elsif (req.http.X-Cache == "PASS") {
+        set resp.http.X-Cache = "PASS";
+    } else {
+        set resp.http.X-Cache = "MISS";
+    }
+}
+
+sub vcl_synth {
+    if (req.http.X-Purged) {
+        set resp.http.X-Purged = req.http.X-Purged;
+    }
+    set resp.http.X-Cache = "SYNTH";
+}
