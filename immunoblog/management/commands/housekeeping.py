@@ -1,0 +1,45 @@
+"""The one command for every periodic job; cron or a systemd timer runs it daily.
+
+Each job only removes what has outlived its retention, so running it twice,
+late or often changes nothing more.
+"""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django_tasks_db.models import DBTaskResult
+
+from comments.privacy import purge_expired_addresses
+
+# Finished background tasks are kept this long for operators to look at
+# (in the admin, "Task Results"); failed ones longer, to find out why.
+SUCCESSFUL_TASK_DAYS = 7
+FAILED_TASK_DAYS = 30
+
+
+def prune_finished_tasks():
+    """Delete finished task results past their retention; returns how many."""
+    before = DBTaskResult.objects.finished().count()
+    call_command(
+        "prune_db_task_results",
+        "--queue-name=*",
+        f"--min-age-days={SUCCESSFUL_TASK_DAYS}",
+        f"--failed-min-age-days={FAILED_TASK_DAYS}",
+        verbosity=0,
+    )
+    return before - DBTaskResult.objects.finished().count()
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the periodic jobs: prune finished background tasks, and remove commenters' "
+        "IP addresses and browsers past COMMENT_IP_RETENTION_DAYS. Safe to run at any time."
+    )
+
+    def handle(self, **options):
+        pruned = prune_finished_tasks()
+        self.stdout.write(
+            f"Pruned {pruned} finished task result(s) "
+            f"(kept {SUCCESSFUL_TASK_DAYS} days, {FAILED_TASK_DAYS} when failed)."
+        )
+        forgotten = purge_expired_addresses()
+        self.stdout.write(f"Removed the address and browser of {forgotten} comment(s).")
