@@ -7,7 +7,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-from workspace import BENCH_DIR
+from servers import BENCH_DIR
 
 WRK = "/usr/bin/wrk"
 LUA_SCRIPT = BENCH_DIR / "wrk_report.lua"
@@ -47,17 +47,8 @@ def wrk_path():
 
 
 def ensure_wrk():
-    """Install wrk with apt-get when it is missing, saying so first."""
-    if wrk_path():
-        return wrk_path()
-    print("wrk is not installed; installing it with `apt-get install -y wrk` ...", flush=True)
-    command = ["apt-get", "install", "-y", "wrk"]
-    if os.geteuid() != 0:
-        command.insert(0, "sudo")
-    completed = subprocess.run(command, check=False)
-    if completed.returncode != 0 or not wrk_path():
-        sys.exit("Could not install wrk. Install it (apt-get install -y wrk) and run again.")
-    return wrk_path()
+    if not wrk_path():
+        sys.exit("wrk is not installed: apt-get install -y wrk, then run again.")
 
 
 def run_wrk(url, load):

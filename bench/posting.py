@@ -1,6 +1,6 @@
 """The comment POST path under load: many commenters posting at once.
 
-Each poster is a thread with its own connection and cookies, doing what
+Each poster is a thread with cookies of its own, doing what
 comments.js does: GET /comments/csrf/ for a token (and the csrftoken cookie),
 then POST /comments/post/ with the form, the cookie and an Origin header.
 Every body carries a unique marker, so the database can be checked afterwards
@@ -8,22 +8,20 @@ for posts that were accepted but not stored, or stored twice.
 """
 
 import collections
-import contextlib
 import http.client
 import json
 import re
 import secrets
-import sqlite3
 import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
 
-from servers import CLOCK_TICKS, HOST
+from servers import CLOCK_TICKS
+
+from tests.servers import Browser
 
 ACCEPTED = 302
-TIMEOUT = 120
 BODIES = [
     "Thank you for this article; it answered questions our doctor had no time for.",
     "My aunt is on nivolumab now.\n\nThe fatigue is real, but her scans look better.",
@@ -88,37 +86,19 @@ def percentile(values, percent):
 
 
 class Poster:
-    """One commenter's browser: a connection of its own and a cookie jar."""
+    """One commenter's browser: a cookie jar of its own (tests.servers.Browser)."""
 
     def __init__(self, port, number, article, run_id):
-        self.port = port
+        self.browser = Browser("127.0.0.1", port)
         self.number = number
         self.article = article
         self.run_id = run_id
-        self.origin = f"http://{HOST}:{port}"
-        self.connection = http.client.HTTPConnection(HOST, port, timeout=TIMEOUT)
-        self.cookies = {}
-
-    def request(self, method, path, body=None, headers=None):
-        headers = {"User-Agent": "immunoblog-bench", **(headers or {})}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        self.connection.request(method, path, body=body, headers=headers)
-        response = self.connection.getresponse()
-        content = response.read()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            jar = SimpleCookie()
-            jar.load(header)
-            self.cookies.update({name: morsel.value for name, morsel in jar.items()})
-        if response.will_close:
-            self.connection.close()
-        return response.status, content
 
     def csrf_token(self):
-        status, content = self.request("GET", "/comments/csrf/")
-        if status != 200:
-            raise RuntimeError(f"GET /comments/csrf/ answered {status}")
-        return json.loads(content)["token"]
+        response = self.browser.get("/comments/csrf/")
+        if response.status != 200:
+            raise RuntimeError(f"GET /comments/csrf/ answered {response.status}")
+        return json.loads(response.body)["token"]
 
     def form(self, index, token):
         marker = f"bench{self.run_id}p{self.number:02d}n{index:03d}"
@@ -138,14 +118,11 @@ class Poster:
     def post(self, index):
         token = self.csrf_token()
         marker, body = self.form(index, token)
-        headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Origin": self.origin,
-            "Referer": self.origin + self.article.path,
-        }
+        origin = self.browser.origin
+        headers = {"Origin": origin, "Referer": origin + self.article.path}
         started = time.perf_counter()
-        status, _ = self.request("POST", "/comments/post/", body, headers)
-        return Attempt(marker, status, time.perf_counter() - started)
+        response = self.browser.post_form("/comments/post/", body, **headers)
+        return Attempt(marker, response.status, time.perf_counter() - started)
 
 
 def _poster_thread(poster, posts, barrier, result, lock):
@@ -191,13 +168,10 @@ def run_posters(server, article, posters, posts_each):
 
 
 def stored_markers(database, run_id):
-    """How many rows carry each of this run's markers, read from SQLite directly."""
+    """How many rows carry each of this run's markers, read from the database directly."""
     pattern = re.compile(rf"bench{run_id}p\d+n\d+")
-    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    with contextlib.closing(connection):
-        rows = connection.execute(
-            "SELECT body FROM comments_comment WHERE body LIKE ?", (f"%bench{run_id}p%",)
-        ).fetchall()
+    # run_id is hexadecimal: nothing in it needs quoting.
+    rows = database.query(f"SELECT body FROM comments_comment WHERE body LIKE '%bench{run_id}p%'")
     counts = collections.Counter()
     for (body,) in rows:
         counts.update(pattern.findall(body))

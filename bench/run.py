@@ -1,13 +1,14 @@
 """Load-test the article page against a bare Django view returning the same bytes.
 
     .venv/bin/python bench/run.py            # full run, writes docs/benchmarks.md
-    .venv/bin/python bench/run.py --quick    # 1 s runs, for trying changes
+    .venv/bin/python bench/run.py --quick    # 1 s runs, one round (or BENCH_QUICK=1)
     .venv/bin/python bench/run.py --profile  # cProfile of the uncached 100-comment page
 
 Durations also come from the environment: BENCH_DURATION, BENCH_ROUNDS,
-BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_THREADS, BENCH_POSTERS,
-BENCH_POSTS_PER_POSTER. Servers listen on 127.0.0.1 only and are stopped,
-and the temporary directory removed, however the run ends.
+BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_THREADS, BENCH_SIZES, BENCH_POSTERS,
+BENCH_POSTS_PER_POSTER, BENCH_DISTINCT_URLS. Servers are started with the
+test suite's harness (tests/servers.py), listen on 127.0.0.1 only and are
+stopped, and the temporary directory removed, however the run ends.
 """
 
 import argparse
@@ -15,8 +16,12 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from pathlib import Path
 
 import inprocess
 import loadgen
@@ -24,11 +29,15 @@ import posting
 import report
 import seed
 import servers
-import workspace as workspaces
 
-DEFAULT_OUTPUT = workspaces.ROOT / "docs" / "benchmarks.md"
-RAW_OUTPUT = workspaces.BENCH_DIR / "results" / "latest.json"
+from tests.servers import Browser
+
+DEFAULT_OUTPUT = servers.ROOT / "docs" / "benchmarks.md"
+RAW_OUTPUT = servers.BENCH_DIR / "results" / "latest.json"
 SETTLE_SECONDS = 0.3
+# The memory test's distinct URLs: HOSTS host names (localhost:PORT) × ?page=N.
+HOSTS = 100
+FILL_CONNECTIONS = 8
 
 
 def env_int(name, default):
@@ -43,17 +52,18 @@ def parse_args(argv):
     add("--warmup", type=int, default=env_int("BENCH_WARMUP", 1), help="seconds of warm-up")
     add("--threads", type=int, default=env_int("BENCH_THREADS", 2), help="wrk threads")
     add("--connections", type=int, default=env_int("BENCH_CONNECTIONS", 16))
-    add("--sizes", default=os.environ.get("BENCH_SIZES", "10,100,1000"), help="comment counts")
+    add("--sizes", default=os.environ.get("BENCH_SIZES", "0,10,100,1000"), help="comment counts")
     add("--posters", type=int, default=env_int("BENCH_POSTERS", 40))
     add("--posts-per-poster", type=int, default=env_int("BENCH_POSTS_PER_POSTER", 10))
-    add("--quick", action="store_true", help="1 s runs, 2 rounds, 2 posts per poster")
+    add("--distinct-urls", type=int, default=env_int("BENCH_DISTINCT_URLS", 5000))
+    add("--quick", action="store_true", default=bool(os.environ.get("BENCH_QUICK")),
+        help="1 s runs, 1 round, 2 posts per poster")  # fmt: skip
     add("--output", default=str(DEFAULT_OUTPUT), help="Markdown report ('-' for none)")
     add("--profile", action="store_true", help="profile the uncached page instead")
     add("--profile-runs", type=int, default=200, help="GETs under the profiler")
-    add("--keep", action="store_true", help="keep the temporary directory (for debugging)")
     args = parser.parse_args(argv)
     if args.quick:
-        args.duration, args.rounds, args.posts_per_poster = 1, 2, 2
+        args.duration, args.rounds, args.posts_per_poster = 1, 1, 2
     args.sizes = [int(size) for size in args.sizes.split(",")]
     return args
 
@@ -62,16 +72,24 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def prepare(workspace, sizes):
-    print(f"Workspace {workspace.path}: migrating and collecting static files ...", flush=True)
-    workspaces.prepare_database(workspace)
-    workspaces.setup_django(workspace)
+# --- The database, and this process's Django ----------------------------------
+
+
+def prepare(env, sizes):
+    """Migrate and collect static files as a deploy would, then seed from this process."""
+    print("Migrating and collecting static files ...", flush=True)
+    servers.manage("migrate", "--no-input", "-v0", env=env)
+    servers.collect_static(env)
+    os.environ.update(env)
+    import django
+
+    django.setup()
     started = time.perf_counter()
     articles = seed.seed(sizes)
     print(f"Seeded {sum(sizes)} comments in {time.perf_counter() - started:.1f} s:")
     for article in articles:
         print(f"  {article.size:>5} comments at {article.path}, by depth "
-              f"{seed.depth_histogram(article.pk)}")  # fmt: skip
+              f"{article.depths}")  # fmt: skip
     return articles
 
 
@@ -89,16 +107,34 @@ def count_queries(articles):
     return queries
 
 
-def start(running, server, ready_path):
-    """Start a server, remembered in `running` first so it is stopped whatever happens."""
-    running.append(server)
-    server.start(ready_path)
-    print(f"  {server.name:<9} on {server.origin}, workers {server.worker_pids()}", flush=True)
-    return server
+# --- Servers -------------------------------------------------------------------
+
+
+def start_servers(stack, env, tmp, articles):
+    """uncached, cached, Varnish (in front of cached) and bare; bare returns uncached's pages."""
+    print("Starting servers ...", flush=True)
+    first = articles[0].path
+    pages_dir = tmp / "pages"
+    pages_dir.mkdir()
+    uncached_env = {**env, "PAGE_CACHE_SECONDS": "0"}
+    handle = stack.enter_context(servers.gunicorn(uncached_env, tmp / "uncached.log"))
+    uncached = servers.ready("uncached", handle, first)
+    page_bytes = save_pages(uncached, articles, pages_dir)
+    handle = stack.enter_context(servers.gunicorn(env, tmp / "cached.log"))
+    cached = servers.ready("cached", handle, first)
+    handle = stack.enter_context(servers.running_varnish(cached.port, tmp / "varnish"))
+    varnish = servers.ready("varnish", handle, first, workers=1)  # its cache process
+    handle = stack.enter_context(servers.gunicorn(servers.bare_env(pages_dir), tmp / "bare.log"))
+    bare = servers.ready("bare", handle, f"/page/{articles[0].size}/")
+    for target in (uncached, cached, varnish, bare):
+        print(f"  {target.name:<9} on {target.origin}, pid {target.pid}", flush=True)
+    for target in (cached, varnish):
+        check_same_page(target, uncached, articles, pages_dir)
+    return bare, uncached, cached, varnish, page_bytes
 
 
 def fetch(url):
-    with urllib.request.urlopen(url, timeout=30) as response:
+    with urllib.request.urlopen(url, timeout=60) as response:
         return response.read(), response.headers["Content-Type"]
 
 
@@ -113,15 +149,17 @@ def save_pages(server, articles, pages_dir):
     return sizes
 
 
-def check_same_pages(server, reference, articles, pages_dir):
-    """The cached server must serve the uncached page (canonical URLs name their own port)."""
+def check_same_page(server, reference, articles, pages_dir):
+    """Every server must serve the uncached page (canonical URLs name their own port)."""
     for article in articles:
         body, _ = fetch(server.origin + article.path)
         body = body.replace(server.origin.encode(), reference.origin.encode())
         if body != (pages_dir / f"{article.size}.body").read_bytes():
-            (pages_dir / f"{article.size}.{server.name}").write_bytes(body)
             print(f"  warning: the {server.name} page for {article.size} comments differs "
-                  f"from the uncached one (saved as {article.size}.{server.name})")  # fmt: skip
+                  "from the uncached one")  # fmt: skip
+
+
+# --- Load ----------------------------------------------------------------------
 
 
 def measure(server, url, load):
@@ -133,37 +171,29 @@ def measure(server, url, load):
     return result, servers.cpu_ms_per_request(before, after, result.requests)
 
 
-def targets_for(articles, bare, uncached, cached):
-    """(name, server, url) for each server of each size."""
-    for article in articles:
-        yield (
-            article.size,
-            [
-                ("bare", bare, f"{bare.origin}/page/{article.size}/"),
-                ("uncached", uncached, uncached.origin + article.path),
-                ("cached", cached, cached.origin + article.path),
-            ],
-        )
-
-
 def rotated(items, by):
     by %= len(items)
     return items[by:] + items[:by]
 
 
-def load_pages(args, article_targets):
+def load_pages(args, articles, targets):
+    """wrk against every server for every size, interleaved, the order rotated each round."""
+    urls = {
+        (a.size, t.name): t.origin + (f"/page/{a.size}/" if t.name == "bare" else a.path)
+        for a in articles
+        for t in targets
+    }
     load = loadgen.LoadSettings(args.duration, args.threads, args.connections)
     warmup = loadgen.LoadSettings(args.warmup, args.threads, args.connections)
     print(f"Warming up ({args.warmup} s per server and size) ...", flush=True)
-    for _size, targets in article_targets:
-        for _name, _server, url in targets:
-            loadgen.run_wrk(url, warmup)
+    for url in urls.values():
+        loadgen.run_wrk(url, warmup)
     runs = []
     for round_number in range(args.rounds):
-        for size, targets in article_targets:
-            for name, server, url in rotated(targets, round_number):
-                result, cpu_ms = measure(server, url, load)
-                runs.append(_run(round_number, size, name, result, cpu_ms))
+        for article in articles:
+            for target in rotated(targets, round_number):
+                result, cpu_ms = measure(target, urls[article.size, target.name], load)
+                runs.append(_run(round_number, article.size, target.name, result, cpu_ms))
                 _print_run(runs[-1], args.rounds)
     return runs
 
@@ -190,21 +220,52 @@ def _print_run(run, rounds):
           flush=True)  # fmt: skip
 
 
-def post_comments(args, workspace, server, article):
+def fill_page_cache(server, article, count):
+    """GET `count` distinct URLs of the article (host × ?page=N); RSS per worker after."""
+    print(f"Memory: {count} distinct URLs of the {article.size}-comment article ...", flush=True)
+    before = {pid: servers.rss_mb(pid) for pid in server.workers()}
+
+    def get(index):
+        host = f"localhost:{10000 + index % HOSTS}"
+        path = f"{article.path}?page={index // HOSTS + 1}"
+        return Browser("127.0.0.1", server.port).get(path, Host=host).status
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(FILL_CONNECTIONS) as pool:
+        statuses = list(pool.map(get, range(count)))
+    seconds = time.perf_counter() - started
+    after = {pid: servers.rss_mb(pid) for pid in server.workers()}
+    ok = statuses.count(200)
+    change = ", ".join(f"{before.get(pid, 0):.0f} → {rss:.0f}" for pid, rss in after.items())
+    print(f"  {ok}/{count} answered 200 in {seconds:.1f} s; RSS per worker (MiB): {change}")
+    return report.Memory(
+        urls=count,
+        ok=ok,
+        page_bytes=0,
+        before_mb=list(before.values()),
+        after_mb=list(after.values()),
+        same_workers=set(before) == set(after),
+    )
+
+
+def post_comments(args, database, server, article):
     print(f"Posting: {args.posters} posters × {args.posts_per_poster} comments "
           f"on the {article.size}-comment article ...", flush=True)  # fmt: skip
     run_id, result = posting.run_posters(server, article, args.posters, args.posts_per_poster)
-    result.stored = posting.stored_markers(workspace.database, run_id)
+    result.stored = posting.stored_markers(database, run_id)
     for failure in result.failures[:5]:
         print(f"  client error: {failure}")
     return result
+
+
+# --- Output --------------------------------------------------------------------
 
 
 def posting_notes(result):
     notes = [
         "Posts come from new commenters, so with the default discussion settings they are "
         "held for moderation: the 302 leads to the author's signed pending link, and the "
-        "cached article page is not invalidated. CPU ms/post includes the CSRF token GET.",
+        "cached article page is not purged. CPU ms/post includes the CSRF token GET.",
     ]
     if result.stored_but_refused:
         notes.append(f"{result.stored_but_refused} refused posts were stored anyway.")
@@ -218,98 +279,79 @@ def settings_lines(args):
     return [
         f"comment counts: {', '.join(map(str, args.sizes))}",
         f"wrk: {args.threads} threads, {args.connections} connections, {args.duration} s per "
-        f"run, {args.rounds} rounds (after {args.warmup} s of warm-up per server and size)",
-        "gunicorn: 2 sync workers per server, 127.0.0.1, DJANGO_DEBUG=0, DJANGO_HTTPS=0, "
-        "COMMENT_FLOOD_SECONDS=0, COMMENT_RATE_PER_MINUTE=0, SQLite (WAL), file cache",
-        "cached: PAGE_CACHE_SECONDS default; uncached: PAGE_CACHE_SECONDS=0",
+        f"run, {args.rounds} round(s) (after {args.warmup} s of warm-up per server and size)",
+        "gunicorn (tests/servers.py `running_server`): 2 sync workers per server, 127.0.0.1, "
+        "production settings (DJANGO_DEBUG=0, DJANGO_HTTPS=0), COMMENT_FLOOD_SECONDS=0, "
+        "COMMENT_RATE_PER_MINUTE=0, SQLite, file cache",
+        "cached: PAGE_CACHE_SECONDS and PAGE_CACHE_MAX_BYTES at their defaults (600 s, 64 MB "
+        "per process); uncached: PAGE_CACHE_SECONDS=0",
+        "varnish (tests/servers.py `running_varnish`): deploy/varnish/default.vcl, malloc 64 MB, "
+        "in front of the cached server",
+        f"memory: {args.distinct_urls} GETs of distinct URLs ({HOSTS} hosts `localhost:PORT` × "
+        "`?page=N`) of the 100-comment article, on the cached server",
         f"posting: {args.posters} concurrent posters × {args.posts_per_poster} comments each, "
         "against the cached server",
     ]
 
 
-def print_results(context):
-    print()
-    print(report.text_table(*context["page_table"]))
-    print()
-    print("Targets:")
-    for name, measured, mark in context["targets"]:
-        print(f"  {mark} {name}: {measured}")
-    print()
-    print("Comment posting:")
-    print(report.text_table(*context["posting_table"]))
-    for note in context["posting_notes"][1:]:
-        print(f"  {note}")
-
-
-def write_outputs(args, context, runs, queries):
+def write_outputs(args, context, runs, queries, memory):
     RAW_OUTPUT.parent.mkdir(exist_ok=True)
-    raw = {"runs": [run.__dict__ for run in runs], "queries": queries, "date": context["date"]}
+    raw = {
+        "runs": [run.__dict__ for run in runs],
+        "queries": queries,
+        "memory": memory.__dict__,
+        "date": context["date"],
+    }
     RAW_OUTPUT.write_text(json.dumps(raw, indent=2))
     if args.output != "-":
-        os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
-        with open(args.output, "w") as out:
-            out.write(report.document(context))
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(report.document(context))
         print(f"\nWrote {args.output} (raw runs in {RAW_OUTPUT}).")
 
 
-def start_servers(workspace, articles, running):
-    """uncached, cached and bare servers; the bare one returns the pages uncached served."""
-    print("Starting servers ...", flush=True)
-    uncached = start(running, servers.blog_server(workspace, "uncached", 0), "/robots.txt")
-    page_bytes = save_pages(uncached, articles, workspace.pages_dir)
-    cached = start(running, servers.blog_server(workspace, "cached"), "/robots.txt")
-    check_same_pages(cached, uncached, articles, workspace.pages_dir)
-    bare = start(running, servers.bare_server(workspace), f"/page/{articles[0].size}/")
-    return uncached, cached, bare, page_bytes
-
-
-def run_benchmark(args, workspace, running):
+def run_benchmark(args, tmp):
     loadgen.ensure_wrk()
     load_before = report.load_average()
-    code = report.code_version(workspaces.ROOT)
-    articles = prepare(workspace, args.sizes)
-    queries = count_queries(articles)
-    uncached, cached, bare, page_bytes = start_servers(workspace, articles, running)
-    runs = load_pages(args, list(targets_for(articles, bare, uncached, cached)))
-    for server in (bare, uncached):
-        server.stop()
-    poster_article = next((a for a in articles if a.size == report.TARGET_SIZE), articles[0])
-    posted = post_comments(args, workspace, cached, poster_article)
+    code = report.code_version(servers.ROOT)
+    with ExitStack() as stack:
+        database = stack.enter_context(servers.fresh_database(tmp))
+        env = servers.production_env(
+            tmp, DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost", **database.env()
+        )
+        articles = prepare(env, args.sizes)
+        queries = count_queries(articles)
+        targets = start_servers(stack, env, tmp, articles)
+        bare, uncached, cached, varnish, page_bytes = targets
+        runs = load_pages(args, articles, [bare, uncached, cached, varnish])
+        middle = next((a for a in articles if a.size == report.TARGET_SIZE), articles[-1])
+        memory = fill_page_cache(cached, middle, args.distinct_urls)
+        memory.page_bytes = page_bytes[middle.size]
+        posted = post_comments(args, database, cached, middle)
+    summaries = report.summarise(runs, queries, page_bytes)
     context = {
         "date": report.now_utc(),
-        "machine": {
-            **report.machine(loadgen.wrk_path()),
-            "code": code,
-        },
+        "machine": {**report.machine(loadgen.wrk_path()), "code": code},
         "load_before": load_before,
         "load_after": report.load_average(),
         "settings": settings_lines(args),
-        **report.tables(report.summarise(runs, queries, page_bytes), posted),
+        **report.tables(summaries, queries, memory, posted),
         "posting_notes": posting_notes(posted),
     }
-    print_results(context)
-    write_outputs(args, context, runs, queries)
+    print(report.terminal(context))
+    write_outputs(args, context, runs, queries, memory)
     return 0 if posted.lost == 0 and posted.stored_twice == 0 else 1
 
 
-def run_profile(args, workspace):
+def run_profile(args, tmp):
     """Profile the uncached 100-comment page in this process, whole stack included."""
-    articles = prepare(workspace, [report.TARGET_SIZE])
-    path = articles[0].path
-    wall_ms, cpu_ms = inprocess.time_page(path, 100)
-    print(f"\nUncached GET {path} without the profiler: {wall_ms:.2f} ms wall clock, "
-          f"{cpu_ms:.2f} ms CPU each (in-process, test client)\n")  # fmt: skip
-    print(inprocess.profile_page(path, args.profile_runs))
+    with servers.fresh_database(tmp) as database:
+        articles = prepare(servers.production_env(tmp, **database.env()), [report.TARGET_SIZE])
+        path = articles[0].path
+        wall_ms, cpu_ms = inprocess.time_page(path, 100)
+        print(f"\nUncached GET {path} without the profiler: {wall_ms:.2f} ms wall clock, "
+              f"{cpu_ms:.2f} ms CPU each (in-process, test client)\n")  # fmt: skip
+        print(inprocess.profile_page(path, args.profile_runs))
     return 0
-
-
-def print_server_logs(running, lines=20):
-    """The end of each server's log, before the temporary directory goes."""
-    for server in running:
-        if server.log_path.exists():
-            tail = server.log_path.read_text(errors="replace").splitlines()[-lines:]
-            heading = f"--- {server.name} log ({server.log_path}) ---"
-            print(heading, *tail, sep="\n", file=sys.stderr)
 
 
 def main(argv=None):
@@ -317,25 +359,14 @@ def main(argv=None):
     # Stop cleanly on Ctrl-C even when started with SIGINT ignored (as a background job).
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
-    workspace = workspaces.create()
-    running = []
-    try:
-        if args.profile:
-            return run_profile(args, workspace)
-        return run_benchmark(args, workspace, running)
-    except KeyboardInterrupt:
-        print("\nInterrupted.", file=sys.stderr)
-        return 130
-    except Exception:
-        print_server_logs(running)
-        raise
-    finally:
-        for server in reversed(running):
-            server.stop()
-        if args.keep:
-            print(f"Kept {workspace.path}.")
-        else:
-            workspaces.remove(workspace)
+    with tempfile.TemporaryDirectory(prefix="immunoblog-bench-") as tmp:
+        try:
+            if args.profile:
+                return run_profile(args, Path(tmp))
+            return run_benchmark(args, Path(tmp))
+        except KeyboardInterrupt:
+            print("\nInterrupted.", file=sys.stderr)
+            return 130
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
 """Articles with N approved, threaded comments, written through the ORM.
 
-Comments are created with `Comment.objects.create`, so each is sanitised and
-pre-rendered by the model exactly as a real one is. The text is generated
+Comments are created with `Comment.objects.create`, so each is sanitised by
+the model exactly as a real one is (cards are rendered per request). The text is generated
 from a fixed seed: bodies of very different lengths, a few links and inline
 tags, and replies nesting down to the default depth limit of five.
 """
 
+import collections
 import random
 from dataclasses import dataclass
 from datetime import timedelta
@@ -80,6 +81,7 @@ class SeededArticle:
     pk: int
     slug: str
     path: str
+    depths: dict
 
 
 def comment_body(rng):
@@ -96,15 +98,15 @@ def comment_body(rng):
     return "\n\n".join(paragraphs)
 
 
-def choose_parent(rng, comments, index):
-    """None for a top-level comment, else an earlier comment above the depth limit.
+def choose_parent(rng, depths, index):
+    """None for a top-level comment, else the index of an earlier comment above the depth limit.
 
     The first comments form one chain down to the limit, so every size shows
     a reply at full depth; later ones mostly answer a recent comment.
     """
-    open_comments = [comment for comment in comments if comment.depth < MAX_DEPTH]
+    open_comments = [i for i, depth in enumerate(depths) if depth < MAX_DEPTH]
     if 0 < index < MAX_DEPTH:
-        return comments[-1]
+        return index - 1
     if not open_comments or rng.random() >= REPLY_SHARE:
         return None
     if rng.random() < CHAIN_SHARE:
@@ -146,15 +148,16 @@ def add_comments(article, size):
     from comments.models import Comment
 
     rng = random.Random(size)
-    step = COMMENTS_SPAN / size
+    step = COMMENTS_SPAN / max(size, 1)
     created_at = article.published_at + timedelta(hours=1)
-    comments = []
+    comments, depths = [], []
     for index in range(size):
         name, email, website = author(rng, index)
         created_at += step * rng.uniform(0.2, 1.8)
+        parent = choose_parent(rng, depths, index)
         comment = Comment.objects.create(
             article=article,
-            parent=choose_parent(rng, comments, index),
+            parent=None if parent is None else comments[parent],
             author_name=name,
             author_email=email,
             author_url=website,
@@ -165,7 +168,8 @@ def add_comments(article, size):
             created_at=created_at,
         )
         comments.append(comment)
-    return comments
+        depths.append(1 if parent is None else depths[parent] + 1)
+    return collections.Counter(depths)
 
 
 def seed(sizes):
@@ -179,15 +183,7 @@ def seed(sizes):
     for position, size in enumerate(sizes):
         with transaction.atomic():
             article = create_article(size, source, days_ago=60 + position)
-            add_comments(article, size)
-        seeded.append(SeededArticle(size, article.pk, article.slug, article.get_absolute_url()))
+            depths = dict(sorted(add_comments(article, size).items()))
+        url = article.get_absolute_url()
+        seeded.append(SeededArticle(size, article.pk, article.slug, url, depths))
     return seeded
-
-
-def depth_histogram(article_pk):
-    from django.db.models import Count
-
-    from comments.models import Comment
-
-    rows = Comment.objects.public().filter(article_id=article_pk).values("depth")
-    return {row["depth"]: row["n"] for row in rows.annotate(n=Count("pk")).order_by("depth")}

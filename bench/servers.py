@@ -1,111 +1,65 @@
-"""gunicorn servers on loopback, and the CPU time their workers spend.
+"""The servers under load, started with the test suite's harness (tests/servers.py).
 
-Each server is its own process group (its own session), so Ctrl-C in the
-terminal reaches this script alone, and stopping a server stops exactly the
-processes it started. CPU time is read from /proc/<pid>/stat of the master's
-children (the workers): utime + stime, in clock ticks.
+The blog runs as the tests run it: gunicorn with production settings, 2 sync
+workers, on 127.0.0.1, stopped with its workers when the `with` block ends;
+Varnish runs deploy/varnish/default.vcl in front of it. The bare reference is
+started the same way, with its own settings module. What the workers cost is
+read from /proc: CPU (utime + stime) and resident memory.
 """
 
 import os
-import signal
-import socket
-import subprocess
-import time
+import secrets
+import sys
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from workspace import BENCH_DIR, ROOT, VENV_BIN, child_env
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "bench"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-HOST = "127.0.0.1"
+from tests.servers import (  # noqa: E402
+    clean_env,
+    collect_static,
+    fresh_database,
+    manage,
+    production_env,
+    running_server,
+    running_varnish,
+    wait_for,
+)
+
+__all__ = ["collect_static", "fresh_database", "manage", "production_env", "running_varnish"]
+
 WORKERS = 2
-START_TIMEOUT = 30
-STOP_TIMEOUT = 10
+START_TIMEOUT = 60
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
+@dataclass(frozen=True)
+class Target:
+    """A server under load: where it answers, and the process whose children do the work."""
 
-
-@dataclass
-class Server:
     name: str
-    app: str
-    env: dict
-    log_path: Path
-    pythonpath: str = ""
-    port: int = 0
-    process: subprocess.Popen | None = field(default=None, repr=False)
+    origin: str
+    pid: int
 
     @property
-    def origin(self):
-        return f"http://{HOST}:{self.port}"
+    def port(self):
+        return int(self.origin.rpartition(":")[2])
 
-    def command(self):
-        command = [
-            str(VENV_BIN / "gunicorn"),
-            "--workers", str(WORKERS),
-            "--worker-class", "sync",
-            "--bind", f"{HOST}:{self.port}",
-            "--chdir", str(ROOT),
-            "--timeout", "60",
-        ]  # fmt: skip
-        if self.pythonpath:
-            command += ["--pythonpath", self.pythonpath]
-        return [*command, self.app]
-
-    def start(self, ready_path):
-        self.port = free_port()
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                self.command(),
-                cwd=ROOT,
-                env=child_env(self.env),
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        self._wait_ready(ready_path)
-        return self
-
-    def _wait_ready(self, path):
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited at start-up; see {self.log_path}")
-            if len(self.worker_pids()) == WORKERS and _answers(self.origin + path):
-                return
-            time.sleep(0.2)
-        raise RuntimeError(f"{self.name} did not answer {path} in {START_TIMEOUT} s")
-
-    def stop(self):
-        """SIGTERM to the server's own process group, SIGKILL if it lingers."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(STOP_TIMEOUT)
-        except ProcessLookupError:
-            pass
-
-    def worker_pids(self):
-        return sorted(children(self.process.pid)) if self.process else []
+    def workers(self):
+        return children(self.pid)
 
     def cpu_snapshot(self):
         """(worker pids, their total CPU ticks) at this moment."""
-        pids = self.worker_pids()
-        return tuple(pids), sum(cpu_ticks(pid) for pid in pids)
+        pids = tuple(self.workers())
+        return pids, sum(cpu_ticks(pid) for pid in pids)
 
 
-def _answers(url):
+def answers(url):
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.status == 200
@@ -113,10 +67,41 @@ def _answers(url):
         return False
 
 
+def ready(name, handle, path, workers=WORKERS):
+    """The Target of a started server, once all its workers are up and it answers `path`."""
+    target = Target(name, handle.origin, handle.process.pid)
+    wait_for(
+        lambda: len(target.workers()) == workers and answers(target.origin + path),
+        timeout=START_TIMEOUT,
+        interval=0.2,
+    )
+    return target
+
+
+def bare_env(pages_dir):
+    """The bare project (bench/bare): its settings, and the saved pages it returns.
+
+    immunoblog.wsgi only builds Django's WSGI handler for the settings module
+    it is given, so the shared harness serves bench/bare through it unchanged.
+    """
+    return clean_env(
+        DJANGO_SETTINGS_MODULE="bare.settings",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        BENCH_BARE_PAGES=str(pages_dir),
+        PYTHONPATH=str(BENCH_DIR),
+    )
+
+
+def gunicorn(env, log_path):
+    return running_server(env, log_path, workers=WORKERS, timeout=START_TIMEOUT)
+
+
+# --- /proc ---------------------------------------------------------------------
+
+
 def _stat_fields(pid):
     """The fields of /proc/<pid>/stat after the command name (which may hold spaces)."""
-    text = Path(f"/proc/{pid}/stat").read_text()
-    return text.rpartition(")")[2].split()
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
 
 
 def children(parent_pid):
@@ -129,7 +114,7 @@ def children(parent_pid):
                 pids.append(int(entry.name))
         except (FileNotFoundError, ProcessLookupError, IndexError):
             continue
-    return pids
+    return sorted(pids)
 
 
 def cpu_ticks(pid):
@@ -149,16 +134,9 @@ def cpu_ms_per_request(before, after, requests):
     return (ticks_after - ticks_before) * 1000 / CLOCK_TICKS / requests
 
 
-def blog_server(workspace, name, page_cache_seconds=None):
-    env = workspace.app_env(page_cache_seconds)
-    return Server(name, "immunoblog.wsgi:application", env, workspace.logs_dir / f"{name}.log")
-
-
-def bare_server(workspace):
-    return Server(
-        "bare",
-        "bare.wsgi:application",
-        workspace.bare_env(),
-        workspace.logs_dir / "bare.log",
-        pythonpath=str(BENCH_DIR),
-    )
+def rss_mb(pid):
+    """Resident memory of one process in MiB (VmRSS of /proc/<pid>/status)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
