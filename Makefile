@@ -14,7 +14,7 @@ LOCK := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --genera
 	--no-config --default-index https://pypi.org/simple --custom-compile-command "make lock" \
 	$(if $(UPGRADE),--upgrade)
 
-.PHONY: run test test-scaled lint format bench editor migrate lock clean
+.PHONY: run test test-scaled lint format bench editor migrate lock fonts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -82,5 +82,10 @@ lock: | $(BIN)/python
 	$(LOCK) pyproject.toml requirements-build.in --extra test -o requirements-test.txt
 	$(LOCK) pyproject.toml requirements-build.in -c requirements-test.txt -o requirements.txt
 
+## Copy the web fonts from their npm packages (fonts/package.json) into static/fonts/
+fonts: $(VENV)/.installed-test
+	npm ci --prefix fonts --no-audit --no-fund --loglevel=error
+	$(BIN)/python fonts/vendor.py
+
 clean:
-	rm -rf $(VENV) staticfiles var .pytest_cache tests/e2e/node_modules test-artifacts
+	rm -rf $(VENV) staticfiles var .pytest_cache tests/e2e/node_modules fonts/node_modules test-artifacts
