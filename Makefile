@@ -14,7 +14,7 @@ LOCK := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --genera
 	--no-config --default-index https://pypi.org/simple --custom-compile-command "make lock" \
 	$(if $(UPGRADE),--upgrade)
 
-.PHONY: run test test-scaled lint format bench editor migrate lock fonts clean
+.PHONY: run test test-scaled lint format bench editor migrate lock fonts icons clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,10 @@ lock: | $(BIN)/python
 fonts: $(VENV)/.installed-test
 	npm ci --prefix fonts --no-audit --no-fund --loglevel=error
 	$(BIN)/python fonts/vendor.py
+
+## Render the PNG and ICO icons from static/icons/favicon.svg (needs rsvg-convert: apt-get install librsvg2-bin)
+icons:
+	scripts/make-icons
 
 clean:
 	rm -rf $(VENV) staticfiles var .pytest_cache tests/e2e/node_modules fonts/node_modules test-artifacts
