@@ -5,19 +5,35 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The lock files are written by uv (`make lock`); installs only need pip.
+UV_VERSION := 0.13.9
+PIP := $(BIN)/python -m pip
+# Every pin with its hashes, for Python 3.11 and later on any platform, from
+# the default index whatever this machine's pip or uv configuration says.
+LOCK := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--no-config --custom-compile-command "make lock" \
+	$(if $(UPGRADE),--upgrade)
 
-.PHONY: run test test-scaled lint format bench editor migrate clean
+.PHONY: run test test-scaled lint format bench editor migrate lock fonts icons clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# The locked packages first (hash-checked), then the project itself without
+# resolving anything; `pip check` fails when pyproject.toml names a package the
+# lock lacks (run `make lock`).
+define install_locked
+	$(PIP) install --quiet --require-hashes -r $(1)
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	$(PIP) check
+endef
+
+$(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/python
+	$(call install_locked,requirements.txt)
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test]"
+$(VENV)/.installed-test: requirements-test.txt pyproject.toml | $(BIN)/python
+	$(call install_locked,requirements-test.txt)
 	touch $(VENV)/.installed $@
 
 tests/e2e/node_modules/.installed: tests/e2e/package.json tests/e2e/package-lock.json
@@ -62,5 +78,20 @@ editor: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py create_editor $(USERNAME) $(EMAIL)
 
+## Refresh requirements*.txt from pyproject.toml, keeping current pins; UPGRADE=1 takes the newest allowed
+lock: | $(BIN)/python
+	$(PIP) install --quiet uv==$(UV_VERSION)
+	$(LOCK) pyproject.toml requirements-build.in --extra test -o requirements-test.txt
+	$(LOCK) pyproject.toml requirements-build.in -c requirements-test.txt -o requirements.txt
+
+## Copy the web fonts from their npm packages (fonts/package.json) into static/fonts/
+fonts: $(VENV)/.installed-test
+	npm ci --prefix fonts --no-audit --no-fund --loglevel=error
+	$(BIN)/python fonts/vendor.py
+
+## Render the PNG and ICO icons from static/icons/favicon.svg (needs rsvg-convert: apt-get install librsvg2-bin)
+icons:
+	scripts/make-icons
+
 clean:
-	rm -rf $(VENV) staticfiles var .pytest_cache tests/e2e/node_modules test-artifacts
+	rm -rf $(VENV) staticfiles var .pytest_cache tests/e2e/node_modules fonts/node_modules test-artifacts

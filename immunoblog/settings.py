@@ -244,6 +244,20 @@ STORAGES = {
     },
 }
 
+# Browsers and crawlers ask for some icons at the site's root (/favicon.ico,
+# /apple-touch-icon.png): WhiteNoise serves static/icons/ there too, and lets
+# caches keep those unhashed names for a day. Pages link the hashed copies.
+WHITENOISE_ROOT = BASE_DIR / "static" / "icons"
+
+
+def root_file_headers(headers, path, url):
+    """WhiteNoise's hook: a day in caches for the files served at the root."""
+    if not url.startswith(STATIC_URL):
+        headers["Cache-Control"] = "max-age=86400, public"
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = root_file_headers
+
 # --- Forms ----------------------------------------------------------------
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -105,7 +105,9 @@ def site(live_server, django_db_serialized_rollback):
 def new_context(browser, site):
     """Open browser contexts (separate readers) that are closed after the test.
 
-    Every request any page makes is recorded in `requests` of the returned factory.
+    Every request any page makes is recorded in `requests` of the returned
+    factory, and every error a page logs in `console_errors`: a test whose
+    pages logged one fails (see pytest_runtest_call below).
     """
     contexts = []
 
@@ -115,13 +117,60 @@ def new_context(browser, site):
         context = browser.new_context(**options)
         context.set_default_timeout(10_000)
         context.on("request", lambda request: open_context.requests.append(request.url))
+        context.on("page", lambda page: watch_console(page, open_context.console_errors))
         contexts.append(context)
         return context
 
     open_context.requests = []
+    open_context.console_errors = []
+    open_context.contexts = contexts
     yield open_context
     for context in contexts:
         context.close()
+
+
+def watch_console(page, errors):
+    """Collect the page's console errors and uncaught exceptions into `errors`.
+
+    A page whose own answer is meant to be 4xx (not found, a form with errors,
+    too many requests) logs "Failed to load resource" for itself: that one
+    message is expected, for that document only.
+    """
+    refused_documents = set()
+
+    def on_response(response):
+        own_document = (
+            response.request.is_navigation_request() and response.frame == page.main_frame
+        )
+        if own_document and 400 <= response.status < 500:
+            refused_documents.add(response.url)
+
+    def on_console(message):
+        if message.type != "error":
+            return
+        url = message.location.get("url", "")
+        if message.text.startswith("Failed to load resource") and url in refused_documents:
+            return
+        errors.append(f"{page.url}: {message.text} [{url}]")
+
+    page.on("response", on_response)
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"{page.url}: uncaught {error}"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Fail a browser test whose pages logged an error in the console."""
+    result = yield
+    opened = item.funcargs.get("new_context")
+    if opened is not None:
+        for context in opened.contexts:
+            for page in context.pages:
+                # A round trip delivers the events the page sent before it.
+                page.evaluate("0")
+        if opened.console_errors:
+            pytest.fail("Console errors:\n" + "\n".join(opened.console_errors), pytrace=False)
+    return result
 
 
 @pytest.fixture

@@ -131,9 +131,41 @@ MEASURE_SCRIPT = """
 
 
 def characters_per_line(page):
+    """Average characters per full line of the article, once its fonts are in."""
+    wait_for_fonts(page)
     counts = page.evaluate(MEASURE_SCRIPT)
     assert len(counts) > 20, "too few full lines to measure"
     return sum(counts) / len(counts)
+
+
+def wait_for_fonts(page):
+    """Wait until every font the page asked for has loaded (or failed)."""
+    return page.evaluate(
+        "async () => { await document.fonts.ready; return document.fonts.status; }"
+    )
+
+
+def fonts_rendering(page, selector):
+    """The font families Chromium drew the text of the matching elements with.
+
+    Asked of the browser's own text layout (DevTools' platform fonts), so a
+    character missing from a web font shows up as the local font that drew it.
+    """
+    wait_for_fonts(page)
+    session = page.context.new_cdp_session(page)
+    try:
+        session.send("DOM.enable")
+        session.send("CSS.enable")
+        root = session.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+        nodes = session.send("DOM.querySelectorAll", {"nodeId": root, "selector": selector})
+        families = {}
+        for node in nodes["nodeIds"]:
+            for font in session.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]:
+                name = font["familyName"] + ("" if font["isCustomFont"] else " (local)")
+                families[name] = families.get(name, 0) + font["glyphCount"]
+        return families
+    finally:
+        session.detach()
 
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -64,6 +64,9 @@ def test_every_request_goes_to_this_site(new_context, site, seed_article):
     requests = new_context.requests
     assert any("/static/css/site.css" in url for url in requests)
     assert any("/comments/csrf/" in url for url in requests)
+    # The tab shows our icon, not a request for a missing /favicon.ico.
+    assert any(url.endswith("/static/icons/favicon.svg") for url in requests)
+    assert not any(url.endswith("/favicon.ico") for url in requests)
     elsewhere = sorted({url for url in requests if not site.is_own(url)})
     assert not elsewhere
 

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import SEED_SLUG
 from tests.e2e.conftest import DESKTOP, PHONE, save_screenshot
-from tests.e2e.support import characters_per_line, make_discussion
+from tests.e2e.support import make_discussion
 
 pytestmark = pytest.mark.e2e
 
@@ -51,13 +51,6 @@ def test_table_of_contents_jumps_to_its_heading(page):
     heading = page.locator("[id='2-checkpoint-inhibitors']")
     expect(heading).to_have_text("(2) Checkpoint Inhibitors")
     expect(heading).to_be_in_viewport()
-
-
-def test_article_reads_at_a_comfortable_measure(page):
-    page.goto(ARTICLE)
-    measure = characters_per_line(page)
-    print(f"average characters per line at 1280 px: {measure:.1f}")
-    assert 65 <= measure <= 75
 
 
 def test_article_with_a_threaded_discussion_on_desktop_and_phone(new_context, seed_article):
