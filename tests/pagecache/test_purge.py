@@ -48,6 +48,8 @@ def retry_args(row):
 
 
 def run_worker():
+    """The worker, in this process. Tests that run it use `transactional_db`: the
+    worker closes a connection it finds inside a transaction, as a test's is."""
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
@@ -211,7 +213,7 @@ def test_a_purge_still_failing_at_the_give_up_time_is_recorded_for_editors(db, c
 
 
 def test_the_worker_retries_with_backoff_until_the_cache_is_back(
-    db, settings, stub_factory, closed_port
+    transactional_db, settings, stub_factory, closed_port
 ):
     settings.PAGE_CACHE_PURGE_URLS = [cache_url(closed_port)]
     start = timezone.now()
@@ -244,7 +246,9 @@ def test_the_worker_retries_with_backoff_until_the_cache_is_back(
 # --- Purges at a set time ----------------------------------------------------------------
 
 
-def test_purge_at_invalidates_the_pages_when_the_time_comes(db, settings, stub_factory):
+def test_purge_at_invalidates_the_pages_when_the_time_comes(
+    transactional_db, settings, stub_factory
+):
     cache = stub_factory()
     settings.PAGE_CACHE_PURGE_URLS = [cache.url]
     seen = page_tags.generations(["articles", "article-5"])
