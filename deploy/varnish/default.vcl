@@ -25,10 +25,12 @@ backend default {
     .first_byte_timeout = 60s;
 }
 
-# Who may purge: the app servers, as Varnish sees them (client.ip). Add one
-# line per app server or network, e.g. "10.0.0.12"; or "10.0.0.0"/24;
-# client.ip is the connection's peer; behind a TLS proxy that speaks PROXY
-# protocol (`-a 127.0.0.1:6086,PROXY`), it is the reader's own address.
+# Who may purge: every app server and task worker host, by the address
+# Varnish sees (client.ip). Add one line each, such as
+#     "10.0.0.12";
+#     "10.0.0.0"/24;
+# Through a TLS proxy speaking PROXY protocol (`-a 127.0.0.1:6086,PROXY`),
+# client.ip is the reader's own address, never the proxy's.
 acl purgers {
     "127.0.0.1";
     "::1";
