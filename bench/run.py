@@ -1,7 +1,7 @@
 """Load-test the article page against a bare Django view returning the same bytes.
 
     .venv/bin/python bench/run.py            # full run, writes docs/benchmarks.md
-    .venv/bin/python bench/run.py --quick    # 1 s runs, one round (or BENCH_QUICK=1)
+    .venv/bin/python bench/run.py --quick    # short run (or BENCH_QUICK=1 make bench)
     .venv/bin/python bench/run.py --profile  # cProfile of the uncached 100-comment page
 
 Durations also come from the environment: BENCH_DURATION, BENCH_ROUNDS,
@@ -57,13 +57,14 @@ def parse_args(argv):
     add("--posts-per-poster", type=int, default=env_int("BENCH_POSTS_PER_POSTER", 10))
     add("--distinct-urls", type=int, default=env_int("BENCH_DISTINCT_URLS", 5000))
     add("--quick", action="store_true", default=bool(os.environ.get("BENCH_QUICK")),
-        help="1 s runs, 1 round, 2 posts per poster")  # fmt: skip
+        help="1 s runs, 1 round, 2 posts per poster, 1000 distinct URLs")  # fmt: skip
     add("--output", default=str(DEFAULT_OUTPUT), help="Markdown report ('-' for none)")
     add("--profile", action="store_true", help="profile the uncached page instead")
     add("--profile-runs", type=int, default=200, help="GETs under the profiler")
     args = parser.parse_args(argv)
     if args.quick:
         args.duration, args.rounds, args.posts_per_poster = 1, 1, 2
+        args.distinct_urls = min(args.distinct_urls, 1000)
     args.sizes = [int(size) for size in args.sizes.split(",")]
     return args
 
