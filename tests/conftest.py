@@ -44,8 +44,15 @@ def lifted_comment_limits(settings):
 
 
 @pytest.fixture
-def run_tasks(db):
-    """Run every task that is due, as `manage.py db_worker` would, then return."""
+def run_tasks(db, monkeypatch):
+    """Run every task that is due, as `manage.py db_worker` would, then return.
+
+    The worker closes connections it finds inside a transaction; here that
+    transaction is the test's own, so it is left open.
+    """
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
 
     def run():
         call_command(
