@@ -61,6 +61,7 @@ def parse_args(argv):
     add("--output", default=str(DEFAULT_OUTPUT), help="Markdown report ('-' for none)")
     add("--profile", action="store_true", help="profile the uncached page instead")
     add("--profile-runs", type=int, default=200, help="GETs under the profiler")
+    add("--profile-size", type=int, default=100, help="comments on the profiled page")
     args = parser.parse_args(argv)
     if args.quick:
         args.duration, args.rounds, args.posts_per_poster = 1, 1, 2
@@ -344,9 +345,9 @@ def run_benchmark(args, tmp):
 
 
 def run_profile(args, tmp):
-    """Profile the uncached 100-comment page in this process, whole stack included."""
+    """Profile an uncached article page in this process, whole stack included."""
     with servers.fresh_database(tmp) as database:
-        articles = prepare(servers.production_env(tmp, **database.env()), [report.TARGET_SIZE])
+        articles = prepare(servers.production_env(tmp, **database.env()), [args.profile_size])
         path = articles[0].path
         wall_ms, cpu_ms = inprocess.time_page(path, 100)
         print(f"\nUncached GET {path} without the profiler: {wall_ms:.2f} ms wall clock, "

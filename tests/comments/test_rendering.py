@@ -4,6 +4,7 @@ Deleting a comment, by any path, keeps its thread whole: replies move up to
 the deleted comment's parent, and nothing on the page names it any more.
 """
 
+import datetime
 import json
 import zoneinfo
 
@@ -11,9 +12,11 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.test import Client
 from django.urls import reverse
+from django.utils import dateformat
 
 from articles.models import Article
 from comments.models import Comment
+from comments.thread import display_datetime
 from tests.comments.helpers import comment_ids, soup
 from tests.factories import comment_data, make_article, make_comment, make_editor
 
@@ -63,6 +66,14 @@ def test_dates_are_shown_in_the_site_time_zone(seed_article, settings):
     local = comment.created_at.astimezone(zoneinfo.ZoneInfo("America/New_York"))
     card = soup(article_page(seed_article)).find(id=f"li-comment-{comment.pk}")
     assert card.find("time").get_text().startswith(local.strftime("%B %-d, %Y at"))
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_card_dates_read_as_the_date_format_f_j_y_at_g_i_a(month):
+    """Every hour of a day in every month, midnight and noon included."""
+    for hour in range(24):
+        moment = datetime.datetime(2026, month, 9, hour, 5, tzinfo=datetime.UTC)
+        assert display_datetime(moment) == dateformat.format(moment, r"F j, Y \a\t g:i a")
 
 
 def test_a_parent_withdrawn_through_its_change_form_is_no_longer_named(
