@@ -223,9 +223,9 @@ def _print_run(run, rounds):
 
 
 def fill_page_cache(server, article, count):
-    """GET `count` distinct URLs of the article (host × ?page=N); RSS per worker after."""
+    """GET `count` distinct URLs of the article (host × ?page=N); memory per worker after."""
     print(f"Memory: {count} distinct URLs of the {article.size}-comment article ...", flush=True)
-    before = {pid: servers.rss_mb(pid) for pid in server.workers()}
+    before = {pid: servers.memory_mb(pid) for pid in server.workers()}
 
     def get(index):
         host = f"localhost:{10000 + index % HOSTS}"
@@ -236,16 +236,21 @@ def fill_page_cache(server, article, count):
     with ThreadPoolExecutor(FILL_CONNECTIONS) as pool:
         statuses = list(pool.map(get, range(count)))
     seconds = time.perf_counter() - started
-    after = {pid: servers.rss_mb(pid) for pid in server.workers()}
+    after = {pid: servers.memory_mb(pid) for pid in server.workers()}
     ok = statuses.count(200)
-    change = ", ".join(f"{before.get(pid, 0):.0f} → {rss:.0f}" for pid, rss in after.items())
-    print(f"  {ok}/{count} answered 200 in {seconds:.1f} s; RSS per worker (MiB): {change}")
+    change = ", ".join(
+        f"{before.get(pid, (0, 0))[1]:.0f} → {private:.0f} (resident {rss:.0f})"
+        for pid, (rss, private) in after.items()
+    )
+    print(f"  {ok}/{count} answered 200 in {seconds:.1f} s; private MiB per worker: {change}")
     return report.Memory(
         urls=count,
         ok=ok,
         page_bytes=0,
-        before_mb=list(before.values()),
-        after_mb=list(after.values()),
+        before_mb=[private for _, private in before.values()],
+        after_mb=[private for _, private in after.values()],
+        resident_before_mb=[rss for rss, _ in before.values()],
+        resident_after_mb=[rss for rss, _ in after.values()],
         same_workers=set(before) == set(after),
     )
 

@@ -134,9 +134,14 @@ def cpu_ms_per_request(before, after, requests):
     return (ticks_after - ticks_before) * 1000 / CLOCK_TICKS / requests
 
 
-def rss_mb(pid):
-    """Resident memory of one process in MiB (VmRSS of /proc/<pid>/status)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+def memory_mb(pid):
+    """(resident, private) memory of one process in MiB, from /proc/<pid>/smaps_rollup.
+
+    Resident counts the pages a worker shares with the master that forked it
+    (gunicorn.conf.py preloads the app); private is what the worker adds.
+    """
+    kib = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, value = line.split(":", 1)
+        kib[name] = int(value.split()[0])
+    return kib["Rss"] / 1024, (kib["Private_Clean"] + kib["Private_Dirty"]) / 1024
