@@ -51,9 +51,10 @@ def ensure_wrk():
         sys.exit("wrk is not installed: apt-get install -y wrk, then run again.")
 
 
-def run_wrk(url, load):
+def run_wrk(url, load, *, gzip=False):
     command = [
         wrk_path(),
+        *(["--header=Accept-Encoding: gzip"] if gzip else []),
         f"--threads={load.threads}",
         f"--connections={load.connections}",
         f"--duration={max(1, round(load.duration))}s",

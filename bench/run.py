@@ -12,6 +12,7 @@ stopped, and the temporary directory removed, however the run ends.
 """
 
 import argparse
+import dataclasses
 import json
 import os
 import signal
@@ -126,27 +127,39 @@ def start_servers(stack, env, tmp, articles):
     cached = servers.ready("cached", handle, first)
     handle = stack.enter_context(servers.running_varnish(cached.port, tmp / "varnish"))
     varnish = servers.ready("varnish", handle, first, workers=1)  # its cache process
+    varnish = dataclasses.replace(varnish, gzip=True)
+    gzip_bytes = save_pages(varnish, articles, pages_dir, gzip=True)
     handle = stack.enter_context(servers.gunicorn(servers.bare_env(pages_dir), tmp / "bare.log"))
     bare = servers.ready("bare", handle, f"/page/{articles[0].size}/")
+    bare_gzip = dataclasses.replace(bare, name="bare-gzip", gzip=True)
     for target in (uncached, cached, varnish, bare):
         print(f"  {target.name:<9} on {target.origin}, pid {target.pid}", flush=True)
     for target in (cached, varnish):
         check_same_page(target, uncached, articles, pages_dir)
-    return bare, uncached, cached, varnish, page_bytes
+    page_bytes = {size: {"identity": n, "gzip": gzip_bytes[size]} for size, n in page_bytes.items()}
+    return bare, bare_gzip, uncached, cached, varnish, page_bytes
 
 
-def fetch(url):
-    with urllib.request.urlopen(url, timeout=60) as response:
+def fetch(url, *, gzip=False):
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gzip else {})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        if gzip and response.headers["Content-Encoding"] != "gzip":
+            raise RuntimeError(f"{url} did not answer gzipped")
         return response.read(), response.headers["Content-Type"]
 
 
-def save_pages(server, articles, pages_dir):
-    """The real pages' bytes and Content-Type, for the bare server to return."""
+def save_pages(server, articles, pages_dir, *, gzip=False):
+    """The real pages' bytes and Content-Type, for the bare server to return.
+
+    With `gzip`, the bytes `server` sends a browser that accepts gzip,
+    saved as "<size>-gz".
+    """
     sizes = {}
     for article in articles:
-        body, content_type = fetch(server.origin + article.path)
-        (pages_dir / f"{article.size}.body").write_bytes(body)
-        (pages_dir / f"{article.size}.type").write_text(content_type)
+        body, content_type = fetch(server.origin + article.path, gzip=gzip)
+        name = f"{article.size}-gz" if gzip else str(article.size)
+        (pages_dir / f"{name}.body").write_bytes(body)
+        (pages_dir / f"{name}.type").write_text(content_type)
         sizes[article.size] = len(body)
     return sizes
 
@@ -166,11 +179,20 @@ def check_same_page(server, reference, articles, pages_dir):
 
 def measure(server, url, load):
     before = server.cpu_snapshot()
-    result = loadgen.run_wrk(url, load)
+    result = loadgen.run_wrk(url, load, gzip=server.gzip)
     # Requests wrk gave up on at the end are still being answered; count their CPU too.
     time.sleep(SETTLE_SECONDS)
     after = server.cpu_snapshot()
     return result, servers.cpu_ms_per_request(before, after, result.requests)
+
+
+def page_path(target, article):
+    """The article on the blog's servers; its saved bytes on bare's."""
+    if target.name == "bare":
+        return f"/page/{article.size}/"
+    if target.name == "bare-gzip":
+        return f"/page/{article.size}-gz/"
+    return article.path
 
 
 def rotated(items, by):
@@ -180,16 +202,12 @@ def rotated(items, by):
 
 def load_pages(args, articles, targets):
     """wrk against every server for every size, interleaved, the order rotated each round."""
-    urls = {
-        (a.size, t.name): t.origin + (f"/page/{a.size}/" if t.name == "bare" else a.path)
-        for a in articles
-        for t in targets
-    }
+    urls = {(a.size, t.name): t.origin + page_path(t, a) for a in articles for t in targets}
     load = loadgen.LoadSettings(args.duration, args.threads, args.connections)
     warmup = loadgen.LoadSettings(args.warmup, args.threads, args.connections)
     print(f"Warming up ({args.warmup} s per server and size) ...", flush=True)
-    for url in urls.values():
-        loadgen.run_wrk(url, warmup)
+    for (_, name), url in urls.items():
+        loadgen.run_wrk(url, warmup, gzip=next(t.gzip for t in targets if t.name == name))
     runs = []
     for round_number in range(args.rounds):
         for article in articles:
@@ -328,11 +346,12 @@ def run_benchmark(args, tmp):
         articles = prepare(env, args.sizes)
         queries = count_queries(articles)
         targets = start_servers(stack, env, tmp, articles)
-        bare, uncached, cached, varnish, page_bytes = targets
-        runs = load_pages(args, articles, [bare, uncached, cached, varnish])
+        *targets, page_bytes = targets
+        runs = load_pages(args, articles, targets)
+        bare, bare_gzip, uncached, cached, varnish = targets
         middle = next((a for a in articles if a.size == report.TARGET_SIZE), articles[-1])
         memory = fill_page_cache(cached, middle, args.distinct_urls)
-        memory.page_bytes = page_bytes[middle.size]
+        memory.page_bytes = page_bytes[middle.size]["identity"]
         posted = post_comments(args, database, cached, middle)
     summaries = report.summarise(runs, queries, page_bytes)
     context = {

@@ -45,6 +45,7 @@ class Target:
     name: str
     origin: str
     pid: int
+    gzip: bool = False  # the load asks for gzip, as browsers do
 
     @property
     def port(self):

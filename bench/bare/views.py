@@ -17,8 +17,13 @@ PAGES = _load_pages(settings.BARE_PAGES_DIR) if settings.BARE_PAGES_DIR else {}
 
 
 def page(request, name):
+    """A saved page; "<size>-gz" is that page gzipped, as Varnish sends it."""
     try:
         body, content_type = PAGES[name]
     except KeyError:
         raise Http404("No such page.") from None
-    return HttpResponse(body, content_type=content_type)
+    response = HttpResponse(body, content_type=content_type)
+    if name.endswith("-gz"):
+        response["Content-Encoding"] = "gzip"
+        response["Vary"] = "Accept-Encoding"
+    return response
