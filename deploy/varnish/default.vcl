@@ -1,6 +1,6 @@
 #
 # Varnish 7 in front of Immunoblog's gunicorn servers (Debian: apt-get install
-# varnish varnish-modules). See docs/varnish.md for the whole layout.
+# varnish varnish-modules). README.md, "Running in production", shows the whole layout.
 #
 # - Anonymous shared pages are kept as long as the app's Surrogate-Control
 #   max-age says, and purged by tag: the app sends `PURGE` with an
