@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
 
@@ -64,7 +65,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.annotate(site_next_scheduled_at=Subquery(upcoming[:1]))
 
     def with_neighbours(self):
-        """Annotate the previous and next published article, in the same query."""
+        """Annotate the previous and next published article, in the same query.
+
+        `previous` and `next` are {"slug": …, "title": …}, or None: one
+        subquery each way, returning both fields.
+        """
         published = Article.objects.published()
         older = published.filter(
             Q(published_at__lt=OuterRef("published_at"))
@@ -74,11 +79,10 @@ class ArticleQuerySet(models.QuerySet):
             Q(published_at__gt=OuterRef("published_at"))
             | Q(published_at=OuterRef("published_at"), pk__gt=OuterRef("pk"))
         ).order_by("published_at", "pk")
+        link = JSONObject(slug="slug", title="title")
         return self.annotate(
-            previous_slug=Subquery(older.values("slug")[:1]),
-            previous_title=Subquery(older.values("title")[:1]),
-            next_slug=Subquery(newer.values("slug")[:1]),
-            next_title=Subquery(newer.values("title")[:1]),
+            previous=Subquery(older.values(link=link)[:1]),
+            next=Subquery(newer.values(link=link)[:1]),
         ).with_schedule_horizon()
 
     def search(self, terms):
