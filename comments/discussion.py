@@ -32,7 +32,7 @@ class Discussion:
     count: int
     is_open: bool
     entries: list = field(default_factory=list)
-    reply_to: Comment | None = None
+    reply_to: object = None  # the entry's comment (a row) the form replies to
 
     @property
     def heading(self):
@@ -57,8 +57,12 @@ class Discussion:
 
 
 def thread_comments(article):
-    """All approved comments of an article, oldest first: one query."""
-    return Comment.objects.public().filter(article=article).only(*THREAD_FIELDS)
+    """All approved comments of an article, oldest first: one query.
+
+    Rows (named tuples with the fields a card prints), not model instances:
+    the page only reads them, and building a row costs a tenth as much.
+    """
+    return Comment.objects.public().filter(article=article).values_list(*THREAD_FIELDS, named=True)
 
 
 def load_discussion(article, *, reply_to_id=None, pending=None):

@@ -10,11 +10,13 @@ a template change needs no data change.
 
 import hashlib
 import hmac
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .sanitize import is_safe_url
@@ -47,10 +49,17 @@ def display_datetime(moment):
     a page shows one per comment, and parsing the format string each time
     cost ten times as much.
     """
+    months, am, pm = _date_words(get_language())
     hour = moment.hour % 12 or 12
-    meridiem = _("p.m.") if moment.hour >= 12 else _("a.m.")
-    date = f"{MONTHS[moment.month]} {moment.day}, {moment.year}"
+    meridiem = pm if moment.hour >= 12 else am
+    date = f"{months[moment.month]} {moment.day}, {moment.year}"
     return f"{date} at {hour}:{moment.minute:02d} {meridiem}"
+
+
+@lru_cache(maxsize=8)
+def _date_words(language):
+    """Month names and "a.m."/"p.m." in the active language, translated once."""
+    return {number: str(name) for number, name in MONTHS.items()}, _("a.m."), _("p.m.")
 
 
 def public_depth(pairs, pk):

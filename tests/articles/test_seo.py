@@ -6,6 +6,7 @@ from datetime import datetime
 import pytest
 from django.urls import reverse
 
+from articles import jsonld
 from tests.articles.helpers import html, json_ld, json_ld_scripts, meta_content, text_of
 from tests.factories import make_article, make_tag, make_user
 
@@ -237,3 +238,10 @@ def test_tag_page_has_an_absolute_canonical_url(client, seed_article):
     assert (
         page.find("link", rel="canonical")["href"] == "http://testserver" + tag.get_absolute_url()
     )
+
+
+def test_json_ld_can_neither_close_its_script_nor_open_a_comment():
+    text = 'He wrote </script><script>alert(1)</script> & <!-- "quotes" -->'
+    dumped = jsonld.dumps({"text": text})
+    assert not any(danger in dumped for danger in ("<", ">", "&"))
+    assert json.loads(dumped) == {"text": text}
