@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 from .forms import CommentForm
 from .models import Comment, DiscussionSettings
 from .moderation import comments_open
-from .thread import flatten
+from .thread import entry_schema, flatten
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
 THREAD_FIELDS = (
@@ -52,7 +52,7 @@ class Discussion:
     @property
     def schema(self):
         """What the discussion adds to the article's JSON-LD: its public comments."""
-        public = [entry.schema() for entry in self.entries if not entry.is_pending]
+        public = [entry_schema(entry) for entry in self.entries if not entry["is_pending"]]
         return {"commentCount": self.count, "comment": public}
 
 
@@ -76,7 +76,11 @@ def load_discussion(article, *, reply_to_id=None, pending=None):
         pending=pending,
     )
     reply_to = next(
-        (entry.comment for entry in entries if entry.can_reply and entry.comment.pk == reply_to_id),
+        (
+            entry["comment"]
+            for entry in entries
+            if entry["can_reply"] and entry["pk"] == reply_to_id
+        ),
         None,
     )
     count = len(entries) - (pending is not None)
