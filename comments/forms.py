@@ -15,6 +15,7 @@ from .models import (
     DiscussionSettings,
 )
 from .moderation import comments_open
+from .sanitize import reject_absurd_markup
 from .thread import public_depth
 
 SAVE_DETAILS_LABEL = "Save my name, email, and website in this browser for the next time I comment."
@@ -69,6 +70,43 @@ def reject_unreadable_text(value):
 
 TEXT_VALIDATORS = [reject_control_characters, reject_unreadable_text]
 
+# Invisible characters that make a name look like another, or reorder it
+# (U+202E shows "Eve\u202Enimda" as "Eveadmin"). Zero-width joiner and
+# non-joiner stay: Indic scripts and emoji sequences need them.
+DECEPTIVE_NAME_CHARACTERS = {
+    *map(chr, range(0x202A, 0x202F)),  # bidirectional embeddings and overrides
+    *map(chr, range(0x2066, 0x206A)),  # bidirectional isolates
+    "\u200e",  # left-to-right mark
+    "\u200f",  # right-to-left mark
+    "\u061c",  # Arabic letter mark
+    "\u200b",  # zero width space
+    "\u2060",  # word joiner
+    *map(chr, range(0x2061, 0x2065)),  # invisible mathematical operators
+    "\ufeff",  # zero width no-break space (byte order mark)
+    "\u00ad",  # soft hyphen
+}
+
+
+def reject_deceptive_characters(value):
+    """Refuse invisible characters that would make a name read as something else."""
+    for char in value:
+        if char in DECEPTIVE_NAME_CHARACTERS:
+            raise ValidationError(
+                "Your name contains an invisible formatting character (%(code)s %(name)s) "
+                "that can make it look like another name. Please remove it and try again.",
+                code="deceptive_character",
+                params={"code": f"U+{ord(char):04X}", "name": unicodedata.name(char, "")},
+            )
+
+
+def comparable_name(name):
+    """A name as compared (duplicates, floods), never as stored: NFKC, case-folded, one space.
+
+    "Ａｌｉｃｅ  Smith" and "alice smith" are the same name.
+    """
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return " ".join(folded.split())
+
 
 class CommentForm(forms.Form):
     """The "Leave a Reply" form, with WordPress's fields, limits and messages.
@@ -81,7 +119,7 @@ class CommentForm(forms.Form):
         label="Comment",
         max_length=MAX_BODY_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8, "cols": 45}),
-        validators=TEXT_VALIDATORS,
+        validators=[*TEXT_VALIDATORS, reject_absurd_markup],
         error_messages={
             "required": "Please type your comment.",
             "max_length": "Your comment is too long (%(show_value)s characters; the limit is "
@@ -91,7 +129,7 @@ class CommentForm(forms.Form):
     author = forms.CharField(
         label="Name",
         max_length=MAX_NAME_LENGTH,
-        validators=TEXT_VALIDATORS,
+        validators=[*TEXT_VALIDATORS, reject_deceptive_characters],
         widget=forms.TextInput(attrs={"autocomplete": "name", "size": 30}),
         error_messages={
             "required": "Please enter your name.",
