@@ -79,7 +79,7 @@ def post(request):
         return render(request, "comments/cross_site.html", status=403)
     data = _posted_data(request)
     if not ratelimit.allow(client_address(request)):
-        return _form_page(request, CommentForm(data), status=429, rate_limited=True)
+        return _form_page(request, CommentForm(data).unchecked(), status=429, rate_limited=True)
     if not _csrf_passes(request):
         form = CommentForm(data)
         return _form_page(request, form, status=200 if form.is_valid() else 400, confirm=True)
