@@ -21,8 +21,6 @@ from .sanitize import reject_absurd_markup
 from .thread import public_depth
 
 SAVE_DETAILS_LABEL = "Save my name, email, and website in this browser for the next time I comment."
-# Tab, newline and carriage return are the only control characters a comment needs.
-ALLOWED_CONTROL_CHARACTERS = {"\t", "\n", "\r"}
 # What the request parser puts in place of bytes that are not UTF-8.
 REPLACEMENT_CHARACTER = "\N{REPLACEMENT CHARACTER}"
 
@@ -110,7 +108,7 @@ def reject_deceptive_characters(value):
 
 
 def comparable_name(name):
-    """A name as compared (duplicates, floods), never as stored: NFKC, case-folded, one space.
+    """A name as the duplicate check compares it, never as stored: NFKC, case-folded, one space.
 
     "Ａｌｉｃｅ  Smith" and "alice smith" are the same name.
     """
