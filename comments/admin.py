@@ -145,7 +145,7 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
     """One settings object: the list page goes straight to it."""
 
     fieldsets = [
-        ("Before a comment appears", {"fields": ["manual_approval", "auto_approve_known_authors"]}),
+        ("Before a comment appears", {"fields": ["manual_approval"]}),
         (
             "Comment moderation",
             {"fields": ["hold_link_count", "moderation_words", "disallowed_words"]},

@@ -1,8 +1,10 @@
+import re
 import unicodedata
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
+from django.forms.utils import ErrorDict
 
 from articles.models import Article
 
@@ -15,11 +17,10 @@ from .models import (
     DiscussionSettings,
 )
 from .moderation import comments_open
+from .sanitize import reject_absurd_markup
 from .thread import public_depth
 
 SAVE_DETAILS_LABEL = "Save my name, email, and website in this browser for the next time I comment."
-# Tab, newline and carriage return are the only control characters a comment needs.
-ALLOWED_CONTROL_CHARACTERS = {"\t", "\n", "\r"}
 # What the request parser puts in place of bytes that are not UTF-8.
 REPLACEMENT_CHARACTER = "\N{REPLACEMENT CHARACTER}"
 
@@ -34,22 +35,26 @@ def parse_id(value):
     return None
 
 
+# Control characters (Unicode category Cc) and lone surrogates (Cs), but the
+# tab and line breaks. A regular expression, not a loop: a field may hold
+# megabytes before its length is checked.
+_FORBIDDEN_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def reject_control_characters(value):
     """Refuse NUL and other invisible control characters, with a message.
 
     They are never typed on purpose, PostgreSQL cannot store NUL at all, and
     some are used to smuggle text past filters.
     """
-    for char in value:
-        if char in ALLOWED_CONTROL_CHARACTERS:
-            continue
-        if unicodedata.category(char) in {"Cc", "Cs"}:
-            raise ValidationError(
-                "This contains an invisible control character (code %(code)s) that cannot be "
-                "saved. Please remove it and try again.",
-                code="control_character",
-                params={"code": f"U+{ord(char):04X}"},
-            )
+    found = _FORBIDDEN_CONTROL.search(value)
+    if found:
+        raise ValidationError(
+            "This contains an invisible control character (code %(code)s) that cannot be "
+            "saved. Please remove it and try again.",
+            code="control_character",
+            params={"code": f"U+{ord(found.group()):04X}"},
+        )
 
 
 def reject_unreadable_text(value):
@@ -69,6 +74,47 @@ def reject_unreadable_text(value):
 
 TEXT_VALIDATORS = [reject_control_characters, reject_unreadable_text]
 
+# Invisible characters that make a name look like another, or reorder it
+# (U+202E shows "Eve\u202Enimda" as "Eveadmin"). Zero-width joiner and
+# non-joiner stay: Indic scripts and emoji sequences need them.
+DECEPTIVE_NAME_CHARACTERS = {
+    *map(chr, range(0x202A, 0x202F)),  # bidirectional embeddings and overrides
+    *map(chr, range(0x2066, 0x206A)),  # bidirectional isolates
+    "\u200e",  # left-to-right mark
+    "\u200f",  # right-to-left mark
+    "\u061c",  # Arabic letter mark
+    "\u200b",  # zero width space
+    "\u2060",  # word joiner
+    *map(chr, range(0x2061, 0x2065)),  # invisible mathematical operators
+    "\ufeff",  # zero width no-break space (byte order mark)
+    "\u00ad",  # soft hyphen
+}
+
+
+_DECEPTIVE = re.compile("[" + "".join(sorted(DECEPTIVE_NAME_CHARACTERS)) + "]")
+
+
+def reject_deceptive_characters(value):
+    """Refuse invisible characters that would make a name read as something else."""
+    found = _DECEPTIVE.search(value)
+    if found:
+        char = found.group()
+        raise ValidationError(
+            "Your name contains an invisible formatting character (%(code)s %(name)s) "
+            "that can make it look like another name. Please remove it and try again.",
+            code="deceptive_character",
+            params={"code": f"U+{ord(char):04X}", "name": unicodedata.name(char, "")},
+        )
+
+
+def comparable_name(name):
+    """A name as the duplicate check compares it, never as stored: NFKC, case-folded, one space.
+
+    "Ａｌｉｃｅ  Smith" and "alice smith" are the same name.
+    """
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return " ".join(folded.split())
+
 
 class CommentForm(forms.Form):
     """The "Leave a Reply" form, with WordPress's fields, limits and messages.
@@ -81,7 +127,7 @@ class CommentForm(forms.Form):
         label="Comment",
         max_length=MAX_BODY_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8, "cols": 45}),
-        validators=TEXT_VALIDATORS,
+        validators=[*TEXT_VALIDATORS, reject_absurd_markup],
         error_messages={
             "required": "Please type your comment.",
             "max_length": "Your comment is too long (%(show_value)s characters; the limit is "
@@ -91,7 +137,7 @@ class CommentForm(forms.Form):
     author = forms.CharField(
         label="Name",
         max_length=MAX_NAME_LENGTH,
-        validators=TEXT_VALIDATORS,
+        validators=[*TEXT_VALIDATORS, reject_deceptive_characters],
         widget=forms.TextInput(attrs={"autocomplete": "name", "size": 30}),
         error_messages={
             "required": "Please enter your name.",
@@ -156,6 +202,16 @@ class CommentForm(forms.Form):
             )
         )
         self.fields["article"].queryset = Article.objects.published()
+
+    def unchecked(self):
+        """The form as typed, marked valid without running a check (for a rate-limited post).
+
+        Rendering a field would otherwise validate the whole form, which costs
+        queries and sanitiser-sized work the post has not earned.
+        """
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        return self
 
     @property
     def is_trap_filled(self):

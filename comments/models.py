@@ -29,12 +29,6 @@ class DiscussionSettings(models.Model):
         default=True,
         help_text="New comments wait in the moderation queue.",
     )
-    auto_approve_known_authors = models.BooleanField(
-        "approve authors with a previously approved comment",
-        default=True,
-        help_text="With manual approval on, someone whose earlier comment (same email address) "
-        "was approved is published at once.",
-    )
     hold_link_count = models.PositiveSmallIntegerField(
         "hold comments with this many links",
         default=2,
@@ -147,6 +141,11 @@ class Comment(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True, editable=False)
+    # The address as limits count it (IPv4 address, or an IPv6 client's /64),
+    # for the flood and duplicate checks; removed with the IP address.
+    client_network = models.CharField(
+        "client network", max_length=39, blank=True, default="", editable=False
+    )
     user_agent = models.CharField(max_length=MAX_USER_AGENT_LENGTH, blank=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -166,6 +165,7 @@ class Comment(models.Model):
             models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
             models.Index(fields=["author_email", "status"], name="comment_author_idx"),
             models.Index(fields=["ip_address", "created_at"], name="comment_ip_idx"),
+            models.Index(fields=["client_network", "created_at"], name="comment_network_idx"),
         ]
 
     def __str__(self):

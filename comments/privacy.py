@@ -3,8 +3,7 @@
 Like WordPress's privacy tools, erasing anonymises instead of deleting: the
 name becomes "Anonymous", the email, website, IP address and browser are
 emptied, and the text stays where it was, so the threads it belongs to keep
-their shape. With its email gone, an erased history no longer counts towards
-automatic approval.
+their shape.
 """
 
 from datetime import timedelta
@@ -64,6 +63,7 @@ def erase_commenter(email):
             author_email="",
             author_url="",
             ip_address=None,
+            client_network="",
             user_agent="",
             user=None,
             updated_at=timezone.now(),
@@ -77,6 +77,6 @@ def purge_expired_addresses(now=None, days=None):
     days = settings.COMMENT_IP_RETENTION_DAYS if days is None else days
     cutoff = (now or timezone.now()) - timedelta(days=days)
     expired = Comment.objects.filter(created_at__lt=cutoff).filter(
-        Q(ip_address__isnull=False) | ~Q(user_agent="")
+        Q(ip_address__isnull=False) | ~Q(user_agent="") | ~Q(client_network="")
     )
-    return expired.update(ip_address=None, user_agent="")
+    return expired.update(ip_address=None, client_network="", user_agent="")

@@ -15,6 +15,7 @@ from functools import partial
 import bleach
 from bleach.html5lib_shim import convert_entities
 from bleach.linkifier import LinkifyFilter, build_url_re
+from django.core.exceptions import ValidationError
 
 ALLOWED_TAGS = frozenset(
     {"a", "abbr", "b", "blockquote", "cite", "code", "del", "em", "i", "q", "strike", "strong"}
@@ -88,3 +89,55 @@ def _paragraphs(text):
 def sanitize_comment(text):
     """Turn a comment as typed into the safe HTML stored in body_html."""
     return _cleaner().clean(_paragraphs(text)).strip()
+
+
+# What the sanitiser's time grows with, and the most of each a comment may
+# hold. Far above anything written by hand, low enough that the worst comment
+# allowed costs a fraction of a second (bench/worst_post.py measures it).
+MAX_TAG_SIGNS = 1000  # "<": each starts a tag, or text the parser must look at
+MAX_ENTITY_SIGNS = 1000  # "&": each starts a character reference
+MAX_LINE_BREAKS = 1000  # each becomes a <br> or a paragraph
+MAX_NESTING = 20  # allowed tags open inside one another
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
+
+
+def _nesting_depth(text):
+    depth = deepest = 0
+    for closing, name in _TAG.findall(text):
+        if name.lower() not in ALLOWED_TAGS:
+            continue  # shown as text, never nested
+        if closing:
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
+def reject_absurd_markup(text):
+    """Refuse comments whose markup would make sanitising slow: too many tags, too deep.
+
+    Counting is linear and cheap; bleach's parser is not (64 KB of nested
+    <b> took seconds). The limits are far beyond what anyone types.
+    """
+    limits = [
+        (text.count("<"), MAX_TAG_SIGNS, "too_many_tags",
+         "Your comment has too many tags or “<” signs (%(count)s; the limit is %(limit)s)."),
+        (text.count("&"), MAX_ENTITY_SIGNS, "too_many_entities",
+         "Your comment has too many “&” signs (%(count)s; the limit is %(limit)s)."),
+        (text.count("\n") + text.count("\r") - text.count("\r\n"), MAX_LINE_BREAKS,
+         "too_many_lines",
+         "Your comment has too many lines (%(count)s; the limit is %(limit)s). "
+         "Please join some of them."),
+    ]  # fmt: skip
+    for count, limit, code, message in limits:
+        if count > limit:
+            raise ValidationError(message, code=code, params={"count": count, "limit": limit})
+    depth = _nesting_depth(text)
+    if depth > MAX_NESTING:
+        raise ValidationError(
+            "Your comment nests tags too deeply (%(count)s levels; the limit is %(limit)s). "
+            "Please close some of them.",
+            code="too_deep_markup",
+            params={"count": depth, "limit": MAX_NESTING},
+        )

@@ -5,7 +5,6 @@ the moderation status, saves, and asks for the editors to be told once the
 transaction has committed. The view, the tests and the benchmarks all call it.
 """
 
-import ipaddress
 import logging
 import re
 from dataclasses import dataclass
@@ -15,12 +14,13 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article
+from guard.clientaddr import client_address, limit_address
+from guard.siteurl import site_url
 
-from .forms import CommentForm
+from .forms import CommentForm, comparable_name
 from .models import MAX_USER_AGENT_LENGTH, Comment, DiscussionSettings
 from .moderation import decide
 from .tasks import notify_editors
@@ -42,18 +42,28 @@ class Client:
     site_url: str = ""
 
     @classmethod
-    def from_request(cls, request):
-        user = request.user if request.user.is_authenticated else None
+    def from_request(cls, request, *, stranger=False):
+        """The posting client; `stranger` ignores a logged-in editor (a confirmed post).
+
+        A post confirmed from the "Confirm your comment" page may have been
+        started by another site; it gets no editor's privileges.
+        """
+        user = request.user if not stranger and request.user.is_authenticated else None
         return cls(
-            ip_address=client_ip(request),
+            ip_address=client_address(request),
             user_agent=printable(request.META.get("HTTP_USER_AGENT", ""))[:MAX_USER_AGENT_LENGTH],
             user=user,
-            site_url=f"{request.scheme}://{request.get_host()}",
+            site_url=site_url(request),
         )
 
     @property
     def is_editor(self):
         return self.user is not None and self.user.has_perm("comments.change_comment")
+
+    @property
+    def network(self):
+        """The address as limits count it (an IPv6 client's /64)."""
+        return limit_address(self.ip_address) if self.ip_address else ""
 
 
 def printable(header):
@@ -63,19 +73,6 @@ def printable(header):
     word matching should see what an editor would see.
     """
     return _CONTROL_CHARACTERS.sub(" ", header)
-
-
-def client_ip(request):
-    """The client's address: REMOTE_ADDR, or the proxy's last hop when configured."""
-    candidate = request.META.get("REMOTE_ADDR", "")
-    if settings.USE_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded.strip():
-            candidate = forwarded.split(",")[-1].strip()
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return None
 
 
 @dataclass
@@ -95,24 +92,32 @@ class PostResult:
 
 
 def is_duplicate(comment):
-    return (
+    """Has the same client, or someone of the same name, already said exactly this here?
+
+    Never keyed on the email address: whether an address has commented must
+    not change any answer. Names compare after NFKC, case folding and
+    collapsed whitespace, so "Ａｌｉｃｅ" repeats "alice".
+    """
+    name = comparable_name(comment.author_name)
+    earlier = (
         Comment.objects.filter(article=comment.article, parent=comment.parent, body=comment.body)
         .exclude(status=Comment.Status.TRASH)
-        .filter(Q(author_name=comment.author_name) | Q(author_email__iexact=comment.author_email))
-        .exists()
+        .values_list("author_name", "client_network")
+    )
+    return any(
+        comparable_name(author) == name or (network and network == comment.client_network)
+        for author, network in earlier
     )
 
 
 def is_flooding(comment, now=None):
-    """Did the same address or email post within COMMENT_FLOOD_SECONDS?"""
+    """Did the same client (an IPv6 client's /64) post within COMMENT_FLOOD_SECONDS?"""
     seconds = settings.COMMENT_FLOOD_SECONDS
-    if seconds <= 0:
+    if seconds <= 0 or not comment.client_network:
         return False
-    same_author = Q(author_email__iexact=comment.author_email)
-    if comment.ip_address:
-        same_author |= Q(ip_address=comment.ip_address)
     since = (now or timezone.now()) - timedelta(seconds=seconds)
-    return Comment.objects.filter(same_author, created_at__gte=since).exists()
+    recent = Comment.objects.filter(client_network=comment.client_network, created_at__gte=since)
+    return recent.exists()
 
 
 def post_comment(data, client):
@@ -120,7 +125,7 @@ def post_comment(data, client):
     form = CommentForm(data)
     if form.is_trap_filled:
         # Whatever else it sent, a robot gets no error messages to learn from.
-        logger.info("Discarded a comment that filled the robot trap (from %s).", client.ip_address)
+        logger.info("Discarded a comment that filled the robot trap.")
         return PostResult(form, discarded=True)
     if not form.is_valid():
         return PostResult(form)
@@ -133,9 +138,14 @@ def post_comment(data, client):
         author_url=values["url"],
         body=values["comment"],
         ip_address=client.ip_address,
+        client_network=client.network,
         user_agent=client.user_agent,
         user=client.user,
     )
+    # Sanitising is the costly step: done before the article's write lock is
+    # taken, so a long comment never makes the posts behind it wait.
+    comment.sanitize()  # the link count rule reads the HTML
+    decision = decide(comment, DiscussionSettings.load(), by_editor=client.is_editor)
     with transaction.atomic():
         # One writer per article at a time (SQLite's IMMEDIATE transactions
         # already queue writers), so two identical posts cannot both pass.
@@ -146,14 +156,12 @@ def post_comment(data, client):
         if not client.is_editor and is_flooding(comment):
             form.add_error(None, ValidationError(FLOOD_MESSAGE, code="flood"))
             return PostResult(form)
-        comment.sanitize()  # the link count rule reads the HTML
-        decision = decide(comment, DiscussionSettings.load(), by_editor=client.is_editor)
         comment.status = decision.status
         comment.save()
         if comment.status == Comment.Status.PENDING:
             transaction.on_commit(partial(notify_editors.enqueue, comment.pk, client.site_url))
     logger.info(
-        "Comment %s on %r is %s: %s.", comment.pk, comment.article.slug, comment.status,
+        "Comment %s on article %s is %s: %s.", comment.pk, comment.article_id, comment.status,
         decision.reason,
     )  # fmt: skip
     return PostResult(form, comment)

@@ -40,16 +40,21 @@ def retry_delay(attempt):
 
 @task()
 def notify_editors(comment_id, site_url="", attempt=1, first_try_at=None):
-    """Email the editors about a comment awaiting moderation; True once sent."""
+    """Email the editors about a comment awaiting moderation; True once sent.
+
+    Links start with DJANGO_SITE_URL; `site_url` (the request's host, in
+    development only) stands in when it is not set.
+    """
+    base_url = settings.SITE_URL or site_url
     comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
     recipients = editor_addresses()
     if comment is None or comment.status != Comment.Status.PENDING or not recipients:
         return False
     context = {
         "comment": comment,
-        "queue_url": site_url + reverse("admin:comments_comment_changelist") + "?status=pending",
-        "change_url": site_url + reverse("admin:comments_comment_change", args=[comment.pk]),
-        "article_url": site_url + comment.article.get_absolute_url(),
+        "queue_url": base_url + reverse("admin:comments_comment_changelist") + "?status=pending",
+        "change_url": base_url + reverse("admin:comments_comment_change", args=[comment.pk]),
+        "article_url": base_url + comment.article.get_absolute_url(),
     }
     subject = f"[{settings.SITE_NAME}] Please moderate: “{comment.article.title}”"
     try:

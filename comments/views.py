@@ -11,6 +11,8 @@ from django.views.generic import DetailView
 
 from articles.models import Article
 from articles.views import ArticlePageMixin
+from guard.clientaddr import client_address
+from guard.origin import is_cross_site
 
 from . import ratelimit
 from .forms import CommentForm, parse_id
@@ -29,8 +31,10 @@ def _csrf_passes(request):
 def _form_page(request, form, *, status, confirm=False, rate_limited=False):
     context = {
         "form": form,
-        "article": _posted_article(form.data),
+        # A rate-limited post costs no query: its page names no article.
+        "article": None if rate_limited else _posted_article(form.data),
         "confirm": confirm,
+        "confirmed": confirm or form.data.get("confirmed") == "1",
         "rate_limited": rate_limited,
         "parent_id": parse_id(form.data.get("parent")),
         # A fresh token: whoever saw this page can post it.
@@ -64,14 +68,24 @@ def _posted_data(request):
 @require_POST
 @never_cache
 def post(request):
-    """Post a comment; redirect to it, or show the form again with what was typed."""
-    client = Client.from_request(request)
+    """Post a comment; redirect to it, or show the form again with what was typed.
+
+    In order of cost: a post another site started is refused before anything
+    is read; a client over its rate limit gets its text back before anything
+    is validated or sanitised; a post without a valid token gets the
+    confirmation page; only then is the comment validated and stored.
+    """
+    if is_cross_site(request):
+        return render(request, "comments/cross_site.html", status=403)
     data = _posted_data(request)
-    if not ratelimit.allow(client.ip_address):
-        return _form_page(request, CommentForm(data), status=429, rate_limited=True)
+    if not ratelimit.allow(client_address(request)):
+        return _form_page(request, CommentForm(data).unchecked(), status=429, rate_limited=True)
     if not _csrf_passes(request):
         form = CommentForm(data)
         return _form_page(request, form, status=200 if form.is_valid() else 400, confirm=True)
+    # Confirmed on our confirmation page, which another site may have led to:
+    # no editor's privileges for it, whoever is logged in.
+    client = Client.from_request(request, stranger=data.get("confirmed") == "1")
     result = post_comment(data, client)
     if result.discarded:
         # Answer a robot as if all went well: back to the article.

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "guard",
     "pagecache",
     "articles",
     "comments",
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "immunoblog.middleware.SecurityHeadersMiddleware",
+    # Before anything reads the body: an oversized one is refused unread.
+    "guard.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -212,10 +215,15 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Password guessing on /admin/: five failures lock the username and address
-# pair out for fifteen minutes.
+# pair out for fifteen minutes. The address is the one every limit uses
+# (guard.clientaddr: DJANGO_TRUSTED_PROXY_HOPS, an IPv6 client's /64), so
+# nobody can lock an editor out from another address, and axes' log lines
+# name no address or username.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "guard.clientaddr.client_limit_address"
+AXES_CLIENT_STR_CALLABLE = "guard.clientaddr.client_description"
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -286,7 +294,11 @@ if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Preloading is hard to undo (browsers ship the list): only on request.
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # check --deploy suggests preloading; leaving it off is a choice.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
@@ -302,9 +314,15 @@ elif not DEBUG:
         "security.W016",  # CSRF_COOKIE_SECURE
     ]
 
-# The client address used for rate limits and moderation. Behind a reverse
-# proxy, set DJANGO_USE_X_FORWARDED_FOR=1 to take the last hop it appended.
+# The client's address, for comments, rate limits and the admin's lock-out
+# (guard.clientaddr): REMOTE_ADDR, or behind N reverse proxies that each
+# append to X-Forwarded-For, DJANGO_TRUSTED_PROXY_HOPS=N. The older
+# DJANGO_USE_X_FORWARDED_FOR=1 means one hop.
 USE_X_FORWARDED_FOR = env_bool("DJANGO_USE_X_FORWARDED_FOR", False)
+TRUSTED_PROXY_HOPS = env_int("DJANGO_TRUSTED_PROXY_HOPS", 1 if USE_X_FORWARDED_FOR else 0)
+# Where per-client counters live (guard.ratelimit): Redis's atomic INCR when
+# there is Redis, otherwise a database row bumped in one statement.
+RATE_LIMIT_STORE = "cache" if REDIS_URL else "database"
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -316,13 +334,18 @@ CONTENT_SECURITY_POLICY = (
 # The console backend prints mail during development. Set DJANGO_EMAIL_HOST
 # (and the other DJANGO_EMAIL_* variables) to send through SMTP.
 
+# With debug off and no mail host, mail is never printed (it would put
+# addresses and comments into the server log): it waits in the task queue,
+# and `check --deploy` reports the missing host (guard.E001).
+
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend",
-)
+if EMAIL_HOST:
+    _DEFAULT_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEBUG:
+    _DEFAULT_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    _DEFAULT_EMAIL_BACKEND = "guard.mail.UnconfiguredBackend"
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", _DEFAULT_EMAIL_BACKEND)
 EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587)
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
@@ -334,6 +357,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Site -----------------------------------------------------------------
 
 SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "Immunoblog")
+# The public address every link in mail starts with, e.g. https://blog.example.org
+# (in development the request's host stands in; `check --deploy` wants it).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"DJANGO_SITE_URL must start with https://, not {SITE_URL!r}.")
 SITE_DESCRIPTION = "Clear, careful writing about immunotherapy and the immune system."
 ARTICLES_PER_PAGE = 10
 

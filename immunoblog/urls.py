@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles.sitemaps import sitemaps
+from guard import passwords
 
 from . import views
 
@@ -13,6 +15,28 @@ admin.site.index_title = "Articles and discussion"
 urlpatterns = [
     path("", include("articles.urls")),
     path("comments/", include("comments.urls")),
+    # Editors' password reset by email, in the admin's look; the admin's login
+    # page links to it when "admin_password_reset" exists.
+    path(
+        "admin/password_reset/",
+        passwords.StaffPasswordResetView.as_view(),
+        name="admin_password_reset",
+    ),
+    path(
+        "admin/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(extra_context=passwords.ADMIN_CONTEXT),
+        name="password_reset_done",
+    ),
+    path(
+        "admin/reset/<uidb64>/<token>/",
+        passwords.StaffPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "admin/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(extra_context=passwords.ADMIN_CONTEXT),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

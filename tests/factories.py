@@ -11,6 +11,7 @@ from django.utils import timezone
 from articles.models import Article, Tag
 from comments.models import Comment
 from comments.sanitize import sanitize_comment
+from guard.clientaddr import limit_address
 from pagecache.tags import comments_tag, purge_now
 
 _sequence = itertools.count(1)
@@ -67,6 +68,8 @@ def make_comment(article, **overrides):
         "user_agent": "pytest",
     }
     values.update(overrides)
+    if values["ip_address"] and "client_network" not in values:
+        values["client_network"] = limit_address(values["ip_address"])
     with TestCase.captureOnCommitCallbacks(execute=True):
         return Comment.objects.create(article=article, **values)
 

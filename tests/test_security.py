@@ -32,6 +32,8 @@ def production_env(**overrides):
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="blog.example.org",
+        DJANGO_SITE_URL="https://blog.example.org",
+        DJANGO_EMAIL_HOST="smtp.example.org",
     )
     env.update(overrides)
     return env
@@ -50,7 +52,33 @@ def test_deploy_check_passes_without_a_warning_in_production():
     env = production_env()
     result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
+    # The one silenced: HSTS preloading, off unless DJANGO_HSTS_PRELOAD=1.
+    assert "System check identified no issues (1 silenced)." in result.stdout
+
+
+def test_deploy_check_with_preloading_asked_for_silences_nothing():
+    env = production_env(DJANGO_HSTS_PRELOAD="1")
+    result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_deploy_check_fails_without_a_mail_host():
+    env = production_env()
+    del env["DJANGO_EMAIL_HOST"]
+    result = run_python("manage.py", "check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert "guard.E001" in result.stderr
+    assert "No mail server is configured" in result.stderr
+
+
+def test_deploy_check_fails_without_the_site_url():
+    env = production_env()
+    del env["DJANGO_SITE_URL"]
+    result = run_python("manage.py", "check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert "guard.E002" in result.stderr
+    assert "DJANGO_SITE_URL is not set" in result.stderr
 
 
 def test_deploy_check_over_plain_http_silences_only_the_https_checks():
@@ -209,7 +237,15 @@ def test_https_is_required_in_production(production_https_settings):
 def test_https_response_carries_hsts_for_a_year_with_subdomains(https_on, client, db):
     response = client.get("/", secure=True)
     assert response.status_code == 200
-    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_hsts_preload_is_off_unless_asked_for(production_https_settings):
+    assert production_https_settings["SECURE_HSTS_PRELOAD"] is False
+    code = "import django; django.setup(); from django.conf import settings; "
+    code += "print(settings.SECURE_HSTS_PRELOAD)"
+    asked = run_python("-c", code, env=production_env(DJANGO_HSTS_PRELOAD="1"))
+    assert asked.stdout.strip() == "True", asked.stderr
 
 
 def test_plain_http_is_redirected_to_https(https_on, client, db):

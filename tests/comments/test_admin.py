@@ -160,7 +160,7 @@ def test_editors_land_on_a_pending_count(editor_client, seed_article):
     assert banner.a["href"].endswith("?status__exact=pending")
 
 
-def test_editors_group_has_exactly_article_discussion_and_purge_failure_permissions(db):
+def test_editors_group_has_exactly_article_discussion_and_viewing_permissions(db):
     codenames = set(
         Group.objects.get(name="Editors").permissions.values_list("codename", flat=True)
     )
@@ -169,7 +169,7 @@ def test_editors_group_has_exactly_article_discussion_and_purge_failure_permissi
         "add_tag", "change_tag", "delete_tag", "view_tag",
         "change_comment", "delete_comment", "view_comment",
         "change_discussionsettings", "view_discussionsettings",
-        "view_purgefailure",
+        "view_purgefailure", "view_ratecounter",
     }  # fmt: skip
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from tests.comments.helpers import POST_URL, form_value, post_comment, soup
-from tests.factories import comment_data, make_comment
+from tests.factories import comment_data, make_comment, make_editor
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_cross_site_post_creates_nothing(csrf_client, seed_article):
     response = post_comment(
         csrf_client, data, HTTP_ORIGIN="https://evil.example", HTTP_REFERER="https://evil.example/"
     )
-    assert response.status_code in (200, 400)
+    assert response.status_code == 403
     assert not Comment.objects.exists()
 
 
@@ -105,3 +105,82 @@ def test_json_body_is_refused_with_a_form(csrf_client, seed_article):
     assert response.status_code == 400
     assert soup(response).find(id="commentform")
     assert not Comment.objects.exists()
+
+
+# --- Posts started by another site -------------------------------------------------
+# The attack: a cross-site auto-submitted form landed on the 200 "Confirm your
+# comment" page with a fresh token (replacing the visitor's csrftoken cookie);
+# one click by a logged-in editor published a spam comment as the editor.
+
+SPAM = "Buy now https://a.example https://b.example https://c.example"
+
+
+def assert_refused_as_cross_site(response, client):
+    assert response.status_code == 403
+    page = soup(response)
+    assert page.find("h1").get_text() == "This comment came from another site"
+    assert not page.find("form")
+    assert "csrftoken" not in response.cookies
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_ORIGIN": "null"},
+        {"HTTP_ORIGIN": "http://testserver.evil.example"},
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_SEC_FETCH_SITE": "same-site"},
+        {"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_ORIGIN": "http://testserver"},
+    ],
+    ids=["origin", "null-origin", "lookalike-origin", "fetch-cross", "fetch-same-site", "both"],
+)
+def test_post_from_another_site_is_refused_with_403_and_stores_nothing(
+    csrf_client, seed_article, headers
+):
+    csrf_client.cookies["csrftoken"] = "VisitorsOwnCookieValue0123456789"
+    response = post_comment(csrf_client, comment_data(seed_article, comment=SPAM), **headers)
+    assert_refused_as_cross_site(response, csrf_client)
+
+
+def test_post_from_this_site_without_a_token_still_gets_the_confirmation_page(
+    csrf_client, seed_article
+):
+    headers = {"HTTP_ORIGIN": "http://testserver", "HTTP_SEC_FETCH_SITE": "same-origin"}
+    response = post_comment(csrf_client, comment_data(seed_article), **headers)
+    assert response.status_code == 200
+    assert soup(response).find("h1").get_text() == "Confirm your comment"
+    assert form_value(response, "confirmed") == "1"
+
+
+def test_comment_confirmed_by_a_logged_in_editor_is_moderated_as_a_strangers(
+    csrf_client, seed_article
+):
+    """An old browser sends neither header: the confirmation page is still shown."""
+    editor = make_editor()
+    csrf_client.force_login(editor)
+    response = post_comment(csrf_client, comment_data(seed_article, comment=SPAM))
+    assert response.status_code == 200
+    confirm = {
+        name: form_value(response, name)
+        for name in ("comment", "author", "email", "url", "article", "parent", "confirmed")
+    }
+    confirm["csrfmiddlewaretoken"] = form_value(response, "csrfmiddlewaretoken")
+    confirmed = post_comment(csrf_client, confirm, HTTP_ORIGIN="http://testserver")
+    assert confirmed.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    assert comment.user is None
+
+
+def test_editor_posting_with_the_scripted_form_is_still_published_as_the_editor(
+    csrf_client, seed_article
+):
+    editor = make_editor()
+    csrf_client.force_login(editor)
+    token = csrf_client.get(reverse("comments:csrf")).json()["token"]
+    data = comment_data(seed_article, comment=SPAM, csrfmiddlewaretoken=token)
+    assert post_comment(csrf_client, data, HTTP_ORIGIN="http://testserver").status_code == 302
+    comment = Comment.objects.get()
+    assert (comment.status, comment.user) == (Comment.Status.APPROVED, editor)

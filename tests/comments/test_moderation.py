@@ -30,10 +30,9 @@ def rules(**values):
     return DiscussionSettings(**values)
 
 
-def test_defaults_are_manual_approval_known_authors_two_links_depth_five(db):
+def test_defaults_are_manual_approval_two_links_depth_five(db):
     current = DiscussionSettings.load()
     assert current.manual_approval is True
-    assert current.auto_approve_known_authors is True
     assert current.hold_link_count == 2
     assert current.thread_depth == 5
     assert current.close_after_days is None
@@ -43,19 +42,8 @@ def test_manual_approval_holds_a_first_comment(seed_article):
     assert decide(new_comment(seed_article), rules()).status == Comment.Status.PENDING
 
 
-def test_known_author_is_approved_at_once(seed_article):
-    make_comment(seed_article, author_email="Pat@Example.com")
-    assert decide(new_comment(seed_article), rules()).status == Comment.Status.APPROVED
-
-
-def test_known_author_waits_when_auto_approval_is_off(seed_article):
+def test_an_email_address_with_approved_comments_does_not_approve_a_new_one(seed_article):
     make_comment(seed_article, author_email="pat@example.com")
-    decision = decide(new_comment(seed_article), rules(auto_approve_known_authors=False))
-    assert decision.status == Comment.Status.PENDING
-
-
-def test_only_an_approved_comment_makes_an_author_known(seed_article):
-    make_comment(seed_article, author_email="pat@example.com", status=Comment.Status.PENDING)
     assert decide(new_comment(seed_article), rules()).status == Comment.Status.PENDING
 
 

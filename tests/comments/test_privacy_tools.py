@@ -10,8 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.models import Comment, DiscussionSettings
-from comments.moderation import decide
+from comments.models import Comment
 from comments.privacy import erase_commenter, export_commenter
 from tests.comments.helpers import comment_ids, soup
 from tests.factories import make_article, make_comment, make_editor
@@ -106,15 +105,6 @@ def test_replies_to_an_erased_commenter_name_anonymous(
     page = Client().get(seed_article.get_absolute_url()).content.decode()
     assert "in reply to Anonymous" in page
     assert "Dana" not in page
-
-
-def test_erased_history_no_longer_approves_automatically(dana, seed_article):
-    newcomer = Comment(article=seed_article, author_name="Dana", author_email=EMAIL, body="Back.")
-    newcomer.body_html = "<p>Back.</p>"
-    rules = DiscussionSettings.load()
-    assert decide(newcomer, rules).status == Comment.Status.APPROVED
-    erase_commenter(EMAIL)
-    assert decide(newcomer, rules).status == Comment.Status.PENDING
 
 
 def test_erase_command_asks_unless_told_yes(dana, monkeypatch, capsys):

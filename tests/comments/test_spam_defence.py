@@ -24,16 +24,24 @@ def test_same_comment_twice_is_a_duplicate(client, seed_article):
     assert Comment.objects.count() == 1
 
 
-def test_same_text_under_another_name_but_same_email_is_a_duplicate(client, seed_article):
+def test_same_text_under_another_name_from_the_same_client_is_a_duplicate(client, seed_article):
     data = comment_data(seed_article, comment="Same words.")
     post_comment(client, data)
-    response = post_comment(client, {**data, "author": "Someone Else"})
+    response = post_comment(client, {**data, "author": "Someone Else", "email": "else@example.org"})
     assert response.status_code == 409
 
 
-def test_same_text_from_someone_else_is_not_a_duplicate(client, seed_article):
-    post_comment(client, comment_data(seed_article, comment="Thank you!"))
-    response = post_comment(client, comment_data(seed_article, comment="Thank you!"))
+def test_same_text_under_the_same_name_from_another_client_is_a_duplicate(client, seed_article):
+    data = comment_data(seed_article, comment="Same words.", author="Ada")
+    post_comment(client, data, REMOTE_ADDR="192.0.2.1")
+    again = {**data, "author": "  ＡＤＡ ", "email": "ada@elsewhere.example"}
+    assert post_comment(client, again, REMOTE_ADDR="198.51.100.2").status_code == 409
+
+
+def test_same_text_and_email_from_someone_else_is_not_a_duplicate(client, seed_article):
+    data = comment_data(seed_article, comment="Thank you!", email="same@example.com")
+    post_comment(client, data, REMOTE_ADDR="192.0.2.1")
+    response = post_comment(client, {**data, "author": "Another"}, REMOTE_ADDR="198.51.100.2")
     assert response.status_code == 302
     assert Comment.objects.count() == 2
 
@@ -60,12 +68,22 @@ def test_second_comment_within_the_flood_interval_is_refused(client, seed_articl
     assert Comment.objects.count() == 2
 
 
-def test_flood_control_also_follows_the_email_address(client, seed_article, settings):
+def test_flood_control_does_not_follow_the_email_address(client, seed_article, settings):
     settings.COMMENT_FLOOD_SECONDS = 15
     data = comment_data(seed_article, email="same@example.com")
     post_comment(client, data, REMOTE_ADDR="192.0.2.1")
     again = {**data, "comment": "From another network."}
-    assert post_comment(client, again, REMOTE_ADDR="192.0.2.2").status_code == 429
+    assert post_comment(client, again, REMOTE_ADDR="192.0.2.2").status_code == 302
+
+
+def test_flood_control_counts_an_ipv6_client_by_its_64(client, seed_article, settings):
+    settings.COMMENT_FLOOD_SECONDS = 15
+    post_comment(client, comment_data(seed_article), REMOTE_ADDR="2001:db8:1:2::1")
+    again = comment_data(seed_article, comment="From the next address.")
+    response = post_comment(client, again, REMOTE_ADDR="2001:db8:1:2:ffff::9")
+    assert response.status_code == 429
+    elsewhere = post_comment(client, again, REMOTE_ADDR="2001:db8:1:3::1")
+    assert elsewhere.status_code == 302
 
 
 def test_flood_control_is_lifted_with_zero_seconds(client, seed_article, settings):

@@ -95,3 +95,44 @@ def test_non_numeric_article_is_a_form_error(client, seed_article):
     response = post_comment(client, comment_data(seed_article, article="../../etc/passwd"))
     assert response.status_code == 400
     assert "This article does not exist or is not published." in response.content.decode()
+
+
+# --- Names that lie ----------------------------------------------------------------
+# "Eve\u202enimda" shows as "Eveadmin"; a zero width space makes "admin" and
+# "ad\u200bmin" look the same.
+
+DECEPTIVE = {
+    "U+202A": "\u202a", "U+202B": "\u202b", "U+202C": "\u202c", "U+202D": "\u202d",
+    "U+202E": "\u202e", "U+2066": "\u2066", "U+2067": "\u2067", "U+2068": "\u2068",
+    "U+2069": "\u2069", "U+200B": "\u200b", "U+2060": "\u2060", "U+FEFF": "\ufeff",
+    "U+00AD": "\u00ad", "U+200E": "\u200e", "U+200F": "\u200f",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("code", DECEPTIVE)
+def test_name_with_an_invisible_formatting_character_is_refused_with_the_text_kept(
+    client, seed_article, code
+):
+    data = comment_data(seed_article, author=f"Eve{DECEPTIVE[code]}nimda")
+    response = post_comment(client, data)
+    assert response.status_code == 400
+    message = field_error(response, "author")
+    assert "invisible formatting character" in message
+    assert code in message
+    assert_kept(response, data)
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["\u0915\u094d\u200d\u0937", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0645", "👩\u200d🔬 Ada"],
+    ids=["devanagari-zwj", "persian-zwnj", "emoji-zwj"],
+)
+def test_names_that_need_joiners_are_accepted(client, seed_article, name):
+    assert post_comment(client, comment_data(seed_article, author=name)).status_code == 302
+    assert Comment.objects.get().author_name == name
+
+
+def test_name_is_stored_as_typed(client, seed_article):
+    post_comment(client, comment_data(seed_article, author="Ａｄａ Ｌｏｖｅｌａｃｅ"))
+    assert Comment.objects.get().author_name == "Ａｄａ Ｌｏｖｅｌａｃｅ"

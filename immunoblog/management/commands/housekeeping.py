@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand
 from django_tasks_db.models import DBTaskResult
 
 from comments.privacy import purge_expired_addresses
+from guard.ratelimit import prune_counters
+from guard.retention import purge_expired_access_records
 
 # Finished background tasks are kept this long for operators to look at
 # (in the admin, "Task Results"); failed ones longer, to find out why.
@@ -31,8 +33,9 @@ def prune_finished_tasks():
 
 class Command(BaseCommand):
     help = (
-        "Run the periodic jobs: prune finished background tasks, and remove commenters' "
-        "IP addresses and browsers past COMMENT_IP_RETENTION_DAYS. Safe to run at any time."
+        "Run the periodic jobs: prune finished background tasks and ended rate-limit "
+        "counters, and remove commenters' IP addresses and browsers and the admin's sign-in "
+        "records past COMMENT_IP_RETENTION_DAYS. Safe to run at any time."
     )
 
     def handle(self, **options):
@@ -43,3 +46,7 @@ class Command(BaseCommand):
         )
         forgotten = purge_expired_addresses()
         self.stdout.write(f"Removed the address and browser of {forgotten} comment(s).")
+        access = purge_expired_access_records()
+        self.stdout.write(f"Removed {access} sign-in record(s) of the admin.")
+        counters = prune_counters()
+        self.stdout.write(f"Removed {counters} ended rate-limit counter(s).")

@@ -1,0 +1,68 @@
+"""A way back in for editors: reset the password by email, which also lifts a lock-out.
+
+Django's password-reset views under /admin/, with the admin's templates. Two
+changes: the mail is sent by the task worker (queued with the address typed,
+so the page does the same work whether or not the address belongs to an
+editor, and says the same), and only staff accounts get one. Choosing a new
+password through the link lifts that account's lock-out (django-axes).
+"""
+
+from axes.utils import reset as reset_lockouts
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+
+from .clientaddr import client_limit_address
+from .ratelimit import hit
+from .siteurl import site_url
+
+# Reset requests one client may make per hour; each may send mail to an editor.
+RESET_REQUESTS_PER_HOUR = 5
+# What the admin's templates show in the header and title.
+ADMIN_CONTEXT = {"site_header": "Immunoblog editors", "site_title": "Immunoblog editors"}
+
+
+class StaffPasswordResetForm(PasswordResetForm):
+    def get_users(self, email):
+        """Active staff accounts with this address and a password to reset."""
+        return (user for user in super().get_users(email) if user.is_staff)
+
+    def save(self, request=None, **kwargs):
+        """Queue the mail; the task finds the accounts and makes the link."""
+        from .tasks import send_password_reset
+
+        send_password_reset.enqueue(self.cleaned_data["email"], site_url(request))
+
+
+class StaffPasswordResetView(auth_views.PasswordResetView):
+    form_class = StaffPasswordResetForm
+    success_url = reverse_lazy("password_reset_done")
+    extra_context = ADMIN_CONTEXT
+
+    def form_valid(self, form):
+        address = client_limit_address(self.request)
+        if hit("password-reset", address, window_seconds=3600) > RESET_REQUESTS_PER_HOUR:
+            # On the field: the admin's template shows no form-wide errors.
+            form.add_error(
+                "email",
+                ValidationError(
+                    "Too many password resets were asked for from your address. "
+                    "Please try again in an hour.",
+                    code="rate_limited",
+                ),
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
+
+
+class StaffPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("password_reset_complete")
+    extra_context = ADMIN_CONTEXT
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        reset_lockouts(username=self.user.get_username())
+        return response
