@@ -8,6 +8,7 @@ from django.test import Client
 from articles.models import Article
 from comments.models import DiscussionSettings
 from pagecache.middleware import page_store
+from tests.smtp import HOST, MailServer
 
 SEED_SLUG = "unlocking-the-power-of-immunotherapy"
 
@@ -87,3 +88,16 @@ def discussion_rules(db):
         return rules
 
     return update
+
+
+@pytest.fixture
+def mail_server(settings):
+    """A real SMTP server on 127.0.0.1 (tests/smtp.py); Django sends its mail there."""
+    server = MailServer().up()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = HOST, server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.down()
