@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from outbox.sending import mails_to
+
 from .models import ANONYMOUS_NAME, Comment
 from .moderation import purge_discussions
 
@@ -43,17 +45,32 @@ def export_commenter(email, site_url=""):
         }
         for comment in comments_by(email)
     ]
+    mails = [
+        {
+            "kind": mail.kind,
+            "subject": mail.subject,
+            "status": mail.status,
+            "queued_at": mail.created_at.isoformat(),
+            "sent_at": mail.sent_at.isoformat() if mail.sent_at else None,
+        }
+        for mail in mails_to(email).order_by("created_at", "pk")
+    ]
     return {
         "email": email.strip(),
         "exported_at": timezone.now().isoformat(),
         "comment_count": len(comments),
         "comments": comments,
+        "mail": mails,
     }
 
 
 def erase_commenter(email):
-    """Anonymise every comment left with this email address; returns how many."""
+    """Anonymise every comment left with this email address, and forget the mail sent to it.
+
+    Returns how many comments were anonymised.
+    """
     with transaction.atomic():
+        mails_to(email).delete()
         erased = list(comments_by(email).values_list("pk", "article_id"))
         if not erased:
             return 0

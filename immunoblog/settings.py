@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "guard",
+    "outbox",
     "pagecache",
     "articles",
     "comments",
@@ -375,6 +376,9 @@ COMMENT_RATE_PER_MINUTE = env_int("COMMENT_RATE_PER_MINUTE", 10)
 COMMENT_PENDING_LINK_SECONDS = env_int("COMMENT_PENDING_LINK_SECONDS", 2 * 24 * 3600)
 # How long mail to the editors is retried while the mail server is unreachable.
 COMMENT_MAIL_GIVE_UP_SECONDS = env_int("COMMENT_MAIL_GIVE_UP_SECONDS", 2 * 24 * 3600)
+# How long the record of a mail (kind, address, subject, dates) is kept once
+# it was sent or given up; its text is cleared as soon as it is sent.
+OUTBOX_RECORD_DAYS = env_int("OUTBOX_RECORD_DAYS", 30)
 # Days an IP address and user agent are kept for moderation.
 COMMENT_IP_RETENTION_DAYS = env_int("COMMENT_IP_RETENTION_DAYS", 30)
 

@@ -3,11 +3,12 @@
 `mail_server` (tests/conftest.py) starts one per test and points Django's
 SMTP backend at it. It keeps every message it receives, parsed, and it can
 be taken down and brought back on the same port, as a mail server that is
-briefly unreachable would be.
+briefly unreachable would be, or refuse every recipient.
 """
 
 import email
 import email.policy
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -17,6 +18,11 @@ from aiosmtpd.controller import Controller
 from tests.servers import free_port
 
 HOST = "127.0.0.1"
+
+# aiosmtpd logs every SMTP line it reads; that is the test server's record,
+# not the site's, and stays out of the logs the tests read.
+SERVER_LOGGER = "mail.log"
+logging.getLogger(SERVER_LOGGER).propagate = False
 
 
 @dataclass
@@ -44,6 +50,14 @@ class Received:
 class _Handler:
     received: list = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    refuse_recipients: bool = False
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if self.refuse_recipients:
+            # As a real server says it: the refusal quotes the address.
+            return f"550 5.1.1 <{address}>: Recipient address rejected"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -74,6 +88,10 @@ class MailServer:
             self._controller = Controller(self._handler, hostname=HOST, port=self.port)
             self._controller.start()
         return self
+
+    def refuse_recipients(self, refuse=True):
+        """Answer every recipient with a permanent 550 that names the address."""
+        self._handler.refuse_recipients = refuse
 
     def down(self):
         if self._controller is not None:
