@@ -13,6 +13,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
+from django.http.response import ResponseHeaders
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
@@ -82,8 +83,12 @@ class PageCacheMiddleware:
         except DisallowedHost:
             return self.get_response(request)
         page = page_store().get(key)
-        if page is not None and tags.current(page.generations):
-            return self._replay(request, page)
+        if page is not None:
+            current = tags.still_current(page.generations)
+            if current is not None:
+                if current is not page.generations:
+                    page_store().set(key, page._replace(generations=current))
+                return self._replay(request, page)
         response = self.get_response(request)
         if _may_store(request, response):
             self._store(key, response)
@@ -99,19 +104,20 @@ class PageCacheMiddleware:
                 expires_at=time.time() + timeout,
                 generations=response.page_generations,
                 status=response.status_code,
-                headers=list(response.items()),
+                headers=ResponseHeaders(dict(response.items())),
                 content=response.content,
+                last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
             )
             page_store().set(key, page)
 
     @staticmethod
     def _replay(request, page):
         response = HttpResponse(page.content, status=page.status)
-        for name, value in page.headers:
-            response[name] = value
+        # A copy made when the page was stored, checked then. Nothing between
+        # this first middleware and the server changes a response's headers,
+        # so every replay of the page shares it.
+        response.headers = page.headers
         return get_conditional_response(
-            request,
-            etag=response.get("ETag"),
-            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+            request, etag=page.headers.get("ETag"), last_modified=page.last_modified,
             response=response,
-        )
+        )  # fmt: skip

@@ -9,6 +9,7 @@ entry is simply never returned.
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Mapping
 from typing import NamedTuple
 
 # What an entry costs besides its body: headers, tuple, key.
@@ -19,12 +20,14 @@ class Page(NamedTuple):
     expires_at: float
     generations: dict
     status: int
-    headers: list
+    headers: Mapping  # name -> value
     content: bytes
+    last_modified: int | None = None  # Last-Modified, as a timestamp
 
     @property
     def size(self):
-        return len(self.content) + ENTRY_OVERHEAD + sum(len(k) + len(v) for k, v in self.headers)
+        headers = sum(len(name) + len(value) for name, value in self.headers.items())
+        return len(self.content) + ENTRY_OVERHEAD + headers
 
 
 class PageStore:

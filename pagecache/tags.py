@@ -8,7 +8,9 @@ every HTTP cache in PAGE_CACHE_PURGE_URLS.
 
 Generations live in the shared "default" cache (Redis, or a file cache on one
 machine), one small key per tag, each expiring: a page whose tag generation
-expired or was evicted is simply rendered again.
+expired or was evicted is simply rendered again. Every purge also moves the
+site's epoch on, so while nothing has been purged since a page was stored,
+checking it costs one read however many tags it shows.
 """
 
 import threading
@@ -23,6 +25,8 @@ from .purge import send_purge
 # Tags that more than one app uses.
 ARTICLES = "articles"  # anything that lists or links the published articles
 DISCUSSION = "discussion"  # the editors' discussion settings
+# Not a tag pages declare: moved on by every purge, recorded with every page.
+EPOCH = "*"
 
 
 def article_tag(article_id):
@@ -46,9 +50,9 @@ def _new_generation():
 
 
 def generations(tags):
-    """The current generation of each tag, created where missing."""
+    """The current generation of each tag, and of the epoch, created where missing."""
     shared = _shared()
-    keys = {tag: _key(tag) for tag in tags}
+    keys = {tag: _key(tag) for tag in [EPOCH, *tags]}
     found = shared.get_many(keys.values())
     missing = [key for key in keys.values() if key not in found]
     if missing:
@@ -58,11 +62,22 @@ def generations(tags):
     return {tag: found.get(key, "") for tag, key in keys.items()}
 
 
-def current(generations_seen):
-    """Are these (tag -> generation) pairs all still current?"""
-    keys = {_key(tag): generation for tag, generation in generations_seen.items()}
-    found = _shared().get_many(keys.keys())
-    return all(found.get(key) == generation for key, generation in keys.items())
+def still_current(seen):
+    """The generations `seen` (from generations()) if all are still current, else None.
+
+    While the epoch has not moved, nothing was purged: one read. When it has,
+    the page's own tags decide, and the answer carries the new epoch, so the
+    page can be kept with it and checked with one read again.
+    """
+    shared = _shared()
+    epoch = shared.get(_key(EPOCH))
+    if epoch is not None and epoch == seen.get(EPOCH):
+        return seen
+    keys = {_key(tag): generation for tag, generation in seen.items() if tag != EPOCH}
+    found = shared.get_many(keys.keys())
+    if epoch is None or any(found.get(key) != generation for key, generation in keys.items()):
+        return None
+    return {**seen, EPOCH: epoch}
 
 
 def purge_now(tags):
@@ -70,9 +85,10 @@ def purge_now(tags):
     tags = sorted(set(tags))
     if not tags:
         return
-    _shared().set_many(
-        {_key(tag): _new_generation() for tag in tags}, settings.PAGE_CACHE_TAG_SECONDS
-    )
+    # The tags first, then the epoch: whoever sees the new epoch sees the new tags.
+    shared = _shared()
+    shared.set_many({_key(tag): _new_generation() for tag in tags}, settings.PAGE_CACHE_TAG_SECONDS)
+    shared.set(_key(EPOCH), _new_generation(), settings.PAGE_CACHE_TAG_SECONDS)
     send_purge(tags)
 
 

@@ -113,6 +113,19 @@ def test_fresh_readers_get_byte_identical_pages_and_no_cookie(tagged_article):
         assert not second.cookies
 
 
+def test_a_page_from_the_cache_carries_the_headers_it_was_rendered_with(tagged_article):
+    url = tagged_article.get_absolute_url()
+    rendered = Client().get(url)
+    replays = [Client().get(url), Client().head(url)]
+    for replay in replays:
+        assert dict(replay.items()) == dict(rendered.items())
+    # A 304 from the cache takes its validators from the stored page.
+    revalidated = Client().get(url, HTTP_IF_NONE_MATCH=rendered["ETag"])
+    assert revalidated.status_code == 304
+    assert revalidated["ETag"] == rendered["ETag"]
+    assert Client().get(url).content == rendered.content
+
+
 def test_page_number_variants_are_cached_separately(db):
     for _ in range(12):
         make_article()

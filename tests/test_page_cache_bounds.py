@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def page_of(size):
-    return Page(expires_at=float("inf"), generations={}, status=200, headers=[],
+    return Page(expires_at=float("inf"), generations={}, status=200, headers={},
                 content=b"x" * size)  # fmt: skip
 
 
