@@ -16,6 +16,7 @@ from django.urls import reverse_lazy
 from .clientaddr import client_limit_address
 from .ratelimit import hit
 from .siteurl import site_url
+from .tasks import send_password_reset, staff_with_address
 
 # Reset requests one client may make per hour; each may send mail to an editor.
 RESET_REQUESTS_PER_HOUR = 5
@@ -25,13 +26,10 @@ ADMIN_CONTEXT = {"site_header": "Immunoblog editors", "site_title": "Immunoblog 
 
 class StaffPasswordResetForm(PasswordResetForm):
     def get_users(self, email):
-        """Active staff accounts with this address and a password to reset."""
-        return (user for user in super().get_users(email) if user.is_staff)
+        return staff_with_address(email)
 
     def save(self, request=None, **kwargs):
         """Queue the mail; the task finds the accounts and makes the link."""
-        from .tasks import send_password_reset
-
         send_password_reset.enqueue(self.cleaned_data["email"], site_url(request))
 
 

@@ -1,6 +1,7 @@
 """Mail about editors' accounts, written by the task worker and sent through the outbox."""
 
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -9,6 +10,11 @@ from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
 from outbox.sending import send
+
+
+def staff_with_address(email):
+    """Active staff accounts with this address and a password to reset."""
+    return (user for user in PasswordResetForm().get_users(email) if user.is_staff)
 
 
 def reset_link(user, base_url):
@@ -26,11 +32,9 @@ def send_password_reset(email, site_url=""):
     outbox delivers the mail and tries again while the mail server is down.
     Links start with DJANGO_SITE_URL.
     """
-    from .passwords import StaffPasswordResetForm
-
     base_url = settings.SITE_URL or site_url
     sent = 0
-    for user in StaffPasswordResetForm().get_users(email):
+    for user in staff_with_address(email):
         context = {
             "user": user,
             "site_name": settings.SITE_NAME,

@@ -2,20 +2,17 @@
 
 `send_purge(tags)` asks every cache in PAGE_CACHE_PURGE_URLS at once, all in
 parallel, and waits at most PAGE_CACHE_PURGE_TIMEOUT for their answers, so a
-change never hangs on a cache that is slow or down. A cache that has not
-confirmed (2xx) by then gets the purge again from the task worker: see
-`tasks.retry_later`.
+change never hangs on a cache that is slow or down. It returns the caches
+that did not confirm (2xx) by then; tags.purge_now() has the task worker
+send those again (retries.py).
 """
 
 import http.client
-import logging
 import threading
 import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
-
-logger = logging.getLogger(__name__)
 
 # The header deploy/varnish/default.vcl hands to xkey.purge(): tags separated by spaces.
 TAGS_HEADER = "xkey-purge"
@@ -66,14 +63,14 @@ class _Attempt(threading.Thread):
 
 
 def send_purge(tags):
-    """Purge pages showing `tags` from every HTTP cache; a failure is retried later.
+    """Purge pages showing `tags` from every HTTP cache at once; the ones that failed.
 
-    Never raises, and returns after PAGE_CACHE_PURGE_TIMEOUT at most (plus
-    the time to queue the retries of caches that did not confirm).
+    Never raises, and returns after PAGE_CACHE_PURGE_TIMEOUT at most, with
+    (url, error) for each cache that did not confirm.
     """
     tags = sorted(set(tags))
     if not tags or not settings.PAGE_CACHE_PURGE_URLS:
-        return
+        return []
     timeout = settings.PAGE_CACHE_PURGE_TIMEOUT
     attempts = [_Attempt(url, tags, timeout) for url in settings.PAGE_CACHE_PURGE_URLS]
     deadline = time.monotonic() + timeout
@@ -81,21 +78,10 @@ def send_purge(tags):
         attempt.start()
     for attempt in attempts:
         attempt.join(max(0.0, deadline - time.monotonic()))
+    failed = []
     for attempt in attempts:
         if attempt.is_alive():
-            _retry_later(attempt.url, tags, f"no answer within {timeout} s")
+            failed.append((attempt.url, f"no answer within {timeout} s"))
         elif attempt.error is not None:
-            _retry_later(attempt.url, tags, attempt.error)
-
-
-def _retry_later(url, tags, error):
-    # Imported here: the retry task sends its purge with this module.
-    from .tasks import retry_later
-
-    logger.warning("Purge of %s at %s failed (%s); the worker will retry.", tags, url, error)
-    try:
-        retry_later(url, tags, error)
-    except Exception:
-        # The change is committed whatever happens here; the pages expire
-        # at their Surrogate-Control max-age at the latest.
-        logger.exception("Could not queue the retry of the purge of %s at %s.", tags, url)
+            failed.append((attempt.url, attempt.error))
+    return failed

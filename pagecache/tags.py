@@ -13,6 +13,7 @@ site's epoch on, so while nothing has been purged since a page was stored,
 checking it costs one read however many tags it shows.
 """
 
+import logging
 import threading
 import uuid
 
@@ -21,6 +22,9 @@ from django.core.cache import caches
 from django.db import transaction
 
 from .purge import send_purge
+from .retries import retry_later
+
+logger = logging.getLogger(__name__)
 
 # Tags that more than one app uses.
 ARTICLES = "articles"  # anything that lists or links the published articles
@@ -89,7 +93,14 @@ def purge_now(tags):
     shared = _shared()
     shared.set_many({_key(tag): _new_generation() for tag in tags}, settings.PAGE_CACHE_TAG_SECONDS)
     shared.set(_key(EPOCH), _new_generation(), settings.PAGE_CACHE_TAG_SECONDS)
-    send_purge(tags)
+    for url, error in send_purge(tags):
+        logger.warning("Purge of %s at %s failed (%s); the worker will retry.", tags, url, error)
+        try:
+            retry_later(url, tags, error)
+        except Exception:
+            # The change is committed whatever happens here; the pages expire
+            # at their Surrogate-Control max-age at the latest.
+            logger.exception("Could not queue the retry of the purge of %s at %s.", tags, url)
 
 
 _waiting = threading.local()

@@ -204,14 +204,14 @@ def test_a_purge_varnish_refused_is_sent_again_by_the_worker(blog, varnish):
     stale = reader.get(ARTICLE_A)
     assert stale.headers["X-Cache"] == "HIT"
     assert text not in stale.text
-    retries = blog.tasks("pagecache.tasks.retry_purge")
+    retries = blog.tasks("pagecache.retries.retry_purge")
     assert [status for status, _ in retries] == ["READY"]
     _, arguments = retries[0]
     assert arguments["args"][0] == varnish.purge_url
 
     with servers.running_worker(blog.env, blog.tmp_path / "worker.log"):
         servers.wait_for(
-            lambda: blog.tasks("pagecache.tasks.retry_purge")[0][0] == "SUCCESSFUL", timeout=30
+            lambda: blog.tasks("pagecache.retries.retry_purge")[0][0] == "SUCCESSFUL", timeout=30
         )
 
     fresh = reader.get(ARTICLE_A)

@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_tasks_db.models import DBTaskResult
 
+from pagecache import retries, tasks
 from pagecache import tags as page_tags
-from pagecache import tasks
 from pagecache.models import PurgeFailure
-from pagecache.purge import send_purge
+from pagecache.tags import purge_now
 from tests.pagecache.conftest import Reply
 
-RETRY_TASK = "pagecache.tasks.retry_purge"
+RETRY_TASK = "pagecache.retries.retry_purge"
 
 
 @pytest.fixture(autouse=True)
@@ -63,7 +63,7 @@ def seconds_between(later, earlier):
 def test_every_cache_gets_one_purge_naming_the_tags_space_separated(db, settings, stub_factory):
     caches = [stub_factory(), stub_factory()]
     settings.PAGE_CACHE_PURGE_URLS = [cache.url for cache in caches]
-    send_purge(["comments-3", "article-3", "comments-3"])
+    purge_now(["comments-3", "article-3", "comments-3"])
     for cache in caches:
         (purge,) = cache.requests_for("/", method="PURGE")
         assert purge.headers["xkey-purge"] == "article-3 comments-3"
@@ -73,7 +73,7 @@ def test_every_cache_gets_one_purge_naming_the_tags_space_separated(db, settings
 def test_a_confirmed_purge_does_not_wait_for_the_timeout(db, settings, stub_factory):
     settings.PAGE_CACHE_PURGE_URLS = [stub_factory().url]
     started = time.monotonic()
-    send_purge(["articles"])
+    purge_now(["articles"])
     assert time.monotonic() - started < settings.PAGE_CACHE_PURGE_TIMEOUT
     assert queued_retries() == []
 
@@ -84,7 +84,7 @@ def test_refused_connection_queues_a_retry_for_that_cache_only(
     working = stub_factory()
     settings.PAGE_CACHE_PURGE_URLS = [working.url, cache_url(closed_port)]
     before = timezone.now()
-    send_purge(["article-7"])
+    purge_now(["article-7"])
     (retry,) = queued_retries()
     url, tags, first_failed_at, failures = retry_args(retry)
     assert (url, tags, failures) == (cache_url(closed_port), ["article-7"], 1)
@@ -97,7 +97,7 @@ def test_an_error_answer_counts_as_a_failed_purge(db, settings, stub_factory, ca
     refusing = stub_factory(Reply(status=403))
     settings.PAGE_CACHE_PURGE_URLS = [refusing.url]
     with caplog.at_level(logging.WARNING, logger="pagecache.purge"):
-        send_purge(["articles"])
+        purge_now(["articles"])
     assert len(queued_retries()) == 1
     assert "HTTP 403" in caplog.text
 
@@ -106,7 +106,7 @@ def test_a_silent_cache_holds_the_change_no_longer_than_the_timeout(db, settings
     settings.PAGE_CACHE_PURGE_TIMEOUT = 0.3
     settings.PAGE_CACHE_PURGE_URLS = [cache_url(silent_port)]
     started = time.monotonic()
-    send_purge(["articles"])
+    purge_now(["articles"])
     # The timeout, plus the time it takes to queue the retry.
     assert time.monotonic() - started < 0.3 + 0.5
     (retry,) = queued_retries()
@@ -121,7 +121,7 @@ def test_silent_caches_are_waited_for_together_not_one_after_the_other(db, setti
             listeners.append(socket.create_server(("127.0.0.1", 0)))
         settings.PAGE_CACHE_PURGE_URLS = [cache_url(s.getsockname()[1]) for s in listeners]
         started = time.monotonic()
-        send_purge(["articles"])
+        purge_now(["articles"])
         assert time.monotonic() - started < 4 * 0.3
     finally:
         for listener in listeners:
@@ -137,9 +137,9 @@ def test_a_purge_never_raises_even_when_its_retry_cannot_be_queued(
     def database_down(*args, **kwargs):
         raise DatabaseError("the database is down")
 
-    monkeypatch.setattr(tasks.retry_purge.__class__, "enqueue", database_down)
+    monkeypatch.setattr(retries.retry_purge.__class__, "enqueue", database_down)
     with caplog.at_level(logging.ERROR, logger="pagecache.purge"):
-        send_purge(["articles"])
+        purge_now(["articles"])
     assert "Could not queue the retry" in caplog.text
     assert queued_retries() == []
 
@@ -147,7 +147,7 @@ def test_a_purge_never_raises_even_when_its_retry_cannot_be_queued(
 def test_no_cache_configured_means_no_request_and_no_retry(db, settings, stub_factory):
     cache = stub_factory()
     settings.PAGE_CACHE_PURGE_URLS = []
-    send_purge(["articles"])
+    purge_now(["articles"])
     assert cache.requests == []
     assert queued_retries() == []
 
@@ -156,14 +156,14 @@ def test_no_cache_configured_means_no_request_and_no_retry(db, settings, stub_fa
 
 
 def test_retry_delays_double_from_the_first_and_stop_at_the_cap():
-    delays = [tasks.retry_delay(failures) for failures in range(1, 10)]
+    delays = [retries.retry_delay(failures) for failures in range(1, 10)]
     assert delays == [5, 10, 20, 40, 80, 160, 320, 600, 600]
 
 
 def test_a_retry_that_reaches_the_cache_queues_nothing_more(db, stub_factory):
     cache = stub_factory()
     first_failed_at = timezone.now() - timedelta(minutes=3)
-    outcome = tasks.retry_purge.call(cache.url, ["articles"], first_failed_at.isoformat(), 2)
+    outcome = retries.retry_purge.call(cache.url, ["articles"], first_failed_at.isoformat(), 2)
     assert outcome == "purged"
     assert len(cache.requests_for("/", method="PURGE")) == 1
     assert queued_retries() == []
@@ -172,7 +172,7 @@ def test_a_retry_that_reaches_the_cache_queues_nothing_more(db, stub_factory):
 def test_a_failed_retry_queues_the_next_after_a_doubled_delay(db, closed_port):
     first_failed_at = timezone.now() - timedelta(minutes=3)
     now = timezone.now()
-    tasks.retry_purge.call(cache_url(closed_port), ["articles"], first_failed_at.isoformat(), 2)
+    retries.retry_purge.call(cache_url(closed_port), ["articles"], first_failed_at.isoformat(), 2)
     (retry,) = queued_retries()
     url, tags, first, failures = retry_args(retry)
     assert (url, tags, failures) == (cache_url(closed_port), ["articles"], 3)
@@ -184,7 +184,7 @@ def test_a_failed_retry_queues_the_next_after_a_doubled_delay(db, closed_port):
 def test_the_last_try_is_made_at_the_give_up_time(db):
     now = timezone.now()
     first_failed_at = now - timedelta(seconds=24 * 3600 - 30)
-    tasks.retry_later(
+    retries.retry_later(
         "http://127.0.0.1:1/",
         ["articles"],
         "refused",
@@ -198,7 +198,7 @@ def test_the_last_try_is_made_at_the_give_up_time(db):
 
 def test_a_purge_still_failing_at_the_give_up_time_is_recorded_for_editors(db, closed_port):
     first_failed_at = timezone.now() - timedelta(hours=24, seconds=1)
-    outcome = tasks.retry_purge.call(
+    outcome = retries.retry_purge.call(
         cache_url(closed_port), ["article-4", "comments-4"], first_failed_at.isoformat(), 13
     )
     assert outcome == "gave up"
@@ -217,7 +217,7 @@ def test_the_worker_retries_with_backoff_until_the_cache_is_back(
 ):
     settings.PAGE_CACHE_PURGE_URLS = [cache_url(closed_port)]
     start = timezone.now()
-    send_purge(["comments-9"])
+    purge_now(["comments-9"])
     run_worker()  # Too early: the first retry waits 5 s.
     (first,) = queued_retries()
     assert first.status == "READY"
