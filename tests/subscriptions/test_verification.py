@@ -153,3 +153,20 @@ def test_without_javascript_the_box_survives_the_confirmation_page_and_sends_the
     assert post_comment(csrf_client, posted).status_code == 302
     run_tasks()
     assert [item.recipients for item in mail_server.wait_for(1)] == [[EMAIL]]
+
+
+def test_the_page_handing_out_the_key_is_never_cached_and_runs_no_inline_script(
+    client, seed_article, mail_server, run_tasks
+):
+    ask_for_notices(client, seed_article, EMAIL)
+    run_tasks()
+    path = link_path(mail_server.wait_for(1)[0].text(), "confirm")
+    page = client.get(path)
+    token = soup(page).find("input", attrs={"name": "csrfmiddlewaretoken"})["value"]
+    response = client.post(path, {"csrfmiddlewaretoken": token})
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+    scripts = soup(response).find_all("script")
+    assert scripts
+    assert all(script.get("src") and not script.string for script in scripts)
+    assert soup(response).find(id="commenter-key")["data-email"] == EMAIL
