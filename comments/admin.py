@@ -145,12 +145,16 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
     """One settings object: the list page goes straight to it."""
 
     fieldsets = [
-        ("Before a comment appears", {"fields": ["manual_approval"]}),
+        (
+            "Before a comment appears",
+            {"fields": ["manual_approval", "auto_approve_verified_authors"]},
+        ),
         (
             "Comment moderation",
             {"fields": ["hold_link_count", "moderation_words", "disallowed_words"]},
         ),
         ("Threads and closing", {"fields": ["thread_depth", "close_after_days"]}),
+        ("Mail to commenters", {"fields": ["notify_commenters"]}),
     ]
 
     def has_add_permission(self, request):

@@ -21,6 +21,7 @@ from .sanitize import reject_absurd_markup
 from .thread import public_depth
 
 SAVE_DETAILS_LABEL = "Save my name, email, and website in this browser for the next time I comment."
+NOTIFY_LABEL = "Notify me of follow-up replies by email"
 # What the request parser puts in place of bytes that are not UTF-8.
 REPLACEMENT_CHARACTER = "\N{REPLACEMENT CHARACTER}"
 
@@ -168,6 +169,10 @@ class CommentForm(forms.Form):
         },
     )
     save_details = forms.BooleanField(label=SAVE_DETAILS_LABEL, required=False)
+    notify = forms.BooleanField(label=NOTIFY_LABEL, required=False)
+    # The key a browser was given when it confirmed its address (comments.js
+    # fills it in from localStorage); it makes a returning author trusted.
+    commenter_key = forms.CharField(required=False, strip=True, widget=forms.HiddenInput)
     # A trap for robots: hidden from people, filled in by form-stuffing bots.
     phone = forms.CharField(
         label="Leave this field empty",

@@ -29,6 +29,13 @@ class DiscussionSettings(models.Model):
         default=True,
         help_text="New comments wait in the moderation queue.",
     )
+    auto_approve_verified_authors = models.BooleanField(
+        "publish at once authors with an earlier approved comment",
+        default=True,
+        help_text="With manual approval on, a comment sent from a browser that confirmed its "
+        "email address by a mailed link, from an author with an approved comment under that "
+        "address, appears without waiting. Typing a known address earns nothing.",
+    )
     hold_link_count = models.PositiveSmallIntegerField(
         "hold comments with this many links",
         default=2,
@@ -56,6 +63,12 @@ class DiscussionSettings(models.Model):
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text="How deep replies may nest. 1 allows no replies.",
+    )
+    notify_commenters = models.BooleanField(
+        "email commenters about their comments",
+        default=True,
+        help_text="Commenters who confirmed their address and asked for it are told of replies "
+        "to their comments and of their approval. Off: no such mail is sent.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

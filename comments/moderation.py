@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pagecache.tags import comments_tag, purge
+from subscriptions.services import comments_published
 
 from .models import Comment, DiscussionSettings
 
@@ -60,13 +61,24 @@ def link_count(body_html):
     return len(_LINK.findall(body_html))
 
 
-def decide(comment, rules, *, by_editor=False):
+def has_approved_history(email):
+    """Has this email address had a comment approved before?
+
+    Erased commenters have no email left on their old comments, so erasure
+    also ends their trust.
+    """
+    return Comment.objects.public().by_email(email).exists()
+
+
+def decide(comment, rules, *, by_editor=False, verified_author=False):
     """The status a new comment gets, and why (the reason goes to the log).
 
-    Nothing here depends on the email address having been used before: that
-    would let anyone test whether an address belongs to a commenter. (Trust
-    for returning commenters comes back with verified addresses.) The reason
-    names no word, as the word may be part of an address.
+    A typed email address changes nothing here: that would let anyone test
+    whether an address belongs to a commenter. Only `verified_author` (the
+    post carried the key a browser got by confirming this address) lets the
+    address's history count, and the history is looked up only then, so a
+    post without a key costs the same queries whatever address it names.
+    The reason names no word, as the word may be part of an address.
     """
     if by_editor:
         return Decision(Comment.Status.APPROVED, "posted by an editor")
@@ -81,6 +93,12 @@ def decide(comment, rules, *, by_editor=False):
         return Decision(Comment.Status.PENDING, f"{links} links")
     if not rules.manual_approval:
         return Decision(Comment.Status.APPROVED, "manual approval is off")
+    if (
+        verified_author
+        and rules.auto_approve_verified_authors
+        and has_approved_history(comment.author_email)
+    ):
+        return Decision(Comment.Status.APPROVED, "a verified author with an approved comment")
     return Decision(Comment.Status.PENDING, "manual approval")
 
 
@@ -96,8 +114,9 @@ def set_status(comments, status):
     """Move comments to a status; pages that showed or will show them are refreshed.
 
     The admin's actions and anything else that moderates in bulk call this;
-    the change form saves one comment, which the page cache hears about by
-    itself. Returns how many comments changed.
+    the change form saves one comment, which the page cache and the
+    notices hear about by themselves. Comments approved here are announced
+    to their followers (comments_published). Returns how many changed.
     """
     with transaction.atomic():
         changing = list(comments.exclude(status=status).values_list("pk", "article_id", "status"))
@@ -112,4 +131,6 @@ def set_status(comments, status):
                 if Comment.Status.APPROVED in (old, status)
             }
         )
+        if status == Comment.Status.APPROVED:
+            comments_published(changed_ids, held=True)
     return len(changing)

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from outbox.sending import mails_to
+from subscriptions.privacy import erase_address, export_address
 
 from .models import ANONYMOUS_NAME, Comment
 from .moderation import purge_discussions
@@ -61,16 +62,20 @@ def export_commenter(email, site_url=""):
         "comment_count": len(comments),
         "comments": comments,
         "mail": mails,
+        # Confirmed address, browser keys, follows: null when the address never asked for mail.
+        "notifications": export_address(email),
     }
 
 
 def erase_commenter(email):
     """Anonymise every comment left with this email address, and forget the mail sent to it.
 
-    Returns how many comments were anonymised.
+    Its confirmation, browser keys and follows go too, so nothing is mailed
+    to it again. Returns how many comments were anonymised.
     """
     with transaction.atomic():
         mails_to(email).delete()
+        erase_address(email)
         erased = list(comments_by(email).values_list("pk", "article_id"))
         if not erased:
             return 0

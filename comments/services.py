@@ -1,7 +1,9 @@
 """Posting a comment: the one multi-step write of the discussion.
 
 `post_comment` validates, refuses duplicates and floods, sanitises, decides
-the moderation status, saves, and asks for the editors to be told once the
+the moderation status (trusting a verified author only by their browser's
+key), saves, follows the comment for its author when they asked (or mails a
+confirmation link), and asks for the editors to be told once the
 transaction has committed. The view, the tests and the benchmarks all call it.
 """
 
@@ -19,6 +21,7 @@ from django.utils import timezone
 from articles.models import Article
 from guard.clientaddr import client_address, limit_address
 from guard.siteurl import site_url
+from subscriptions.services import follow, verified_commenter
 
 from .forms import CommentForm, comparable_name
 from .models import MAX_USER_AGENT_LENGTH, Comment, DiscussionSettings
@@ -145,7 +148,15 @@ def post_comment(data, client):
     # Sanitising is the costly step: done before the article's write lock is
     # taken, so a long comment never makes the posts behind it wait.
     comment.sanitize()  # the link count rule reads the HTML
-    decision = decide(comment, DiscussionSettings.load(), by_editor=client.is_editor)
+    # Trust comes from the key this browser got by confirming the address, never
+    # from the typed address: without a valid key, nobody is looked up by it.
+    commenter = verified_commenter(values["email"], values["commenter_key"])
+    decision = decide(
+        comment,
+        DiscussionSettings.load(),
+        by_editor=client.is_editor,
+        verified_author=commenter is not None,
+    )
     with transaction.atomic():
         # One writer per article at a time (SQLite's IMMEDIATE transactions
         # already queue writers), so two identical posts cannot both pass.
@@ -158,6 +169,8 @@ def post_comment(data, client):
             return PostResult(form)
         comment.status = decision.status
         comment.save()
+        if values["notify"]:
+            follow(comment, commenter, client.site_url)
         if comment.status == Comment.Status.PENDING:
             transaction.on_commit(partial(notify_editors.enqueue, comment.pk, client.site_url))
     logger.info(

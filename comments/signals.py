@@ -1,15 +1,17 @@
-"""Shared pages follow every change to the discussion, whichever path made it.
+"""Shared pages and followers follow every change to the discussion, whichever path made it.
 
 Saves and deletes of single comments (the posting function, the admin's
 change form, its stock delete action and view, a cascade from an article)
 reach these receivers; `QuerySet.update()` sends no signal, so the functions
-that use it (moderation.set_status, privacy.erase_commenter) purge themselves.
+that use it (moderation.set_status, privacy.erase_commenter) purge themselves,
+and set_status announces the comments it approves.
 """
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from pagecache.tags import DISCUSSION, comments_tag, purge
+from subscriptions.services import comments_published
 
 from .models import Comment, DiscussionSettings
 
@@ -17,8 +19,12 @@ from .models import Comment, DiscussionSettings
 @receiver(post_save, sender=Comment)
 def comment_saved(sender, instance, **kwargs):
     # Only a comment that is, or was, public changes what readers see.
-    if Comment.Status.APPROVED in {instance.status, getattr(instance, "_loaded_status", None)}:
+    loaded = getattr(instance, "_loaded_status", None)
+    if Comment.Status.APPROVED in {instance.status, loaded}:
         purge(comments_tag(instance.article_id))
+    if instance.status == Comment.Status.APPROVED and loaded != Comment.Status.APPROVED:
+        # Like a purge, a comment becoming public must be heard from every path.
+        comments_published([instance.pk], held=not kwargs.get("created", False))
     instance._loaded_status = instance.status
 
 

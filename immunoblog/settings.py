@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "pagecache",
     "articles",
     "comments",
+    "subscriptions",
     # Last: the project's own commands (housekeeping), which call the apps.
     "immunoblog",
 ]
@@ -379,6 +380,11 @@ COMMENT_MAIL_GIVE_UP_SECONDS = env_int("COMMENT_MAIL_GIVE_UP_SECONDS", 2 * 24 * 
 # How long the record of a mail (kind, address, subject, dates) is kept once
 # it was sent or given up; its text is cleared as soon as it is sent.
 OUTBOX_RECORD_DAYS = env_int("OUTBOX_RECORD_DAYS", 30)
+# How long a link that confirms a commenter's address works.
+COMMENT_VERIFY_LINK_SECONDS = env_int("COMMENT_VERIFY_LINK_SECONDS", 2 * 24 * 3600)
+# Notices (replies, approvals) mailed to one address per hour; the rest wait
+# for one digest. 0 lifts the cap.
+COMMENT_NOTIFY_PER_HOUR = env_int("COMMENT_NOTIFY_PER_HOUR", 4)
 # Days an IP address and user agent are kept for moderation.
 COMMENT_IP_RETENTION_DAYS = env_int("COMMENT_IP_RETENTION_DAYS", 30)
 
@@ -392,5 +398,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "comments": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "subscriptions": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

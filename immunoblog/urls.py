@@ -15,6 +15,7 @@ admin.site.index_title = "Articles and discussion"
 urlpatterns = [
     path("", include("articles.urls")),
     path("comments/", include("comments.urls")),
+    path("subscriptions/", include("subscriptions.urls")),
     # Editors' password reset by email, in the admin's look; the admin's login
     # page links to it when "admin_password_reset" exists.
     path(

@@ -12,13 +12,18 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.test import Client
+from django.db import transaction
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from comments.models import Comment
+from comments.moderation import set_status
+from subscriptions.models import Subscription
 from tests import smtp
 from tests.comments.helpers import post_comment
-from tests.factories import comment_data, make_editor
+from tests.factories import comment_data, make_comment, make_editor
+from tests.subscriptions.helpers import SITE, confirm, link_path
 from tests.test_security import log_in_through_the_admin_form
 
 pytestmark = pytest.mark.django_db
@@ -125,4 +130,30 @@ def test_failed_logins_lockouts_and_resets_log_nothing_personal(
     other = Client()
     log_in_through_the_admin_form(other, editor.username, "correct horse battery", REMOTE_ADDR=IPV6)
     assert any("AXES" in line for line in log_lines)
+    assert_nothing_personal(log_lines)
+
+
+def test_confirmations_notices_digests_and_unsubscribing_log_nothing_personal(
+    client, seed_article, settings, mail_server, run_tasks, log_lines
+):
+    settings.SITE_URL = SITE
+    settings.COMMENT_NOTIFY_PER_HOUR = 1
+    for n in range(2):  # the second asks again too soon
+        data = comment_data(seed_article, email=EMAIL, notify="on", comment=f"Follow {n}.")
+        post_comment(client, data, REMOTE_ADDR=IPV4)
+    run_tasks()
+    key = confirm(client, link_path(mail_server.wait_for(1)[0].text(), "confirm"))
+    assert key
+    followed = Subscription.objects.get().comment
+    with TestCase.captureOnCommitCallbacks(execute=True), transaction.atomic():
+        set_status(Comment.objects.filter(pk=followed.pk), Comment.Status.APPROVED)
+    for n in range(2):
+        make_comment(seed_article, parent=followed, author_email=EMAIL.upper() + "x", body=f"R{n}")
+    run_tasks()
+    with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
+        run_tasks()
+    received = mail_server.wait_for(3)
+    assert len(received) == 3  # confirmation, approval, then one digest of both replies
+    Client().post(link_path(received[-1].text(), "unsubscribe"))
+    assert any("digest" in line for line in log_lines)
     assert_nothing_personal(log_lines)

@@ -164,3 +164,55 @@
   });
   cancel.addEventListener("click", cancelReply);
 })();
+
+// --- Commenter key ------------------------------------------------------------
+// The page that confirms an email address hands this browser a key for it; the
+// form sends the key back (hidden field commenter_key) with posts under that
+// address, so a verified author can be trusted. Kept in localStorage, never in
+// a cookie: the article page stays the same for every reader.
+(() => {
+  "use strict";
+
+  const KEYS = "immunoblog.commenterKeys";
+  const normal = (email) => email.trim().toLowerCase();
+
+  function readKeys() {
+    try {
+      const keys = JSON.parse(window.localStorage.getItem(KEYS) || "{}");
+      return keys && typeof keys === "object" ? keys : {};
+    } catch (error) {
+      return {};
+    }
+  }
+
+  function keepIssuedKey() {
+    const issued = document.getElementById("commenter-key");
+    if (!issued || !issued.dataset.key || !issued.dataset.email) return;
+    const keys = readKeys();
+    keys[normal(issued.dataset.email)] = issued.dataset.key;
+    try {
+      window.localStorage.setItem(KEYS, JSON.stringify(keys));
+    } catch (error) {
+      // Without storage this browser is simply not remembered.
+    }
+  }
+
+  function sendKeyWithPosts() {
+    const form = document.getElementById("commentform");
+    const keyInput = form && form.elements.namedItem("commenter_key");
+    const email = form && form.elements.namedItem("email");
+    if (!keyInput || !email) return;
+    // Capture phase: set before any other submit handler sends the form on.
+    form.addEventListener(
+      "submit",
+      () => {
+        const key = readKeys()[normal(email.value)];
+        keyInput.value = typeof key === "string" ? key : "";
+      },
+      true,
+    );
+  }
+
+  keepIssuedKey();
+  sendKeyWithPosts();
+})();

@@ -170,6 +170,8 @@ def test_editors_group_has_exactly_article_discussion_and_viewing_permissions(db
         "change_comment", "delete_comment", "view_comment",
         "change_discussionsettings", "view_discussionsettings",
         "view_purgefailure", "view_ratecounter", "view_mail",
+        "view_commenter", "view_verification", "view_commenterkey", "view_notice",
+        "view_subscription", "delete_subscription",
     }  # fmt: skip
 
 

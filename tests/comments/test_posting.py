@@ -24,6 +24,7 @@ def test_article_page_shows_the_leave_a_reply_form_with_wordpress_fields(client,
         "Website",
         "Leave this field empty",
         "Save my name, email, and website in this browser for the next time I comment.",
+        "Notify me of follow-up replies by email",
     ]
     assert respond.find("button", type="submit").get_text(strip=True) == "Post Comment"
     assert page.find(id="commentform")["action"] == reverse("comments:post")

@@ -9,7 +9,9 @@ from tests.factories import make_comment
 pytestmark = pytest.mark.e2e
 
 ARTICLE = f"/articles/{SEED_SLUG}/"
-FORM_CONTROLS = ["id_comment", "id_author", "id_email", "id_url", "id_save_details", "submit"]
+FORM_CONTROLS = [
+    "id_comment", "id_author", "id_email", "id_url", "id_save_details", "id_notify", "submit",
+]  # fmt: skip
 
 FOCUS_STYLE = """
 (element) => {

@@ -12,6 +12,7 @@ from comments.privacy import purge_expired_addresses
 from guard.ratelimit import prune_counters
 from guard.retention import purge_expired_access_records
 from outbox.tasks import prune_records as prune_mail_records
+from subscriptions.privacy import purge_expired_verifications
 
 # Finished background tasks are kept this long for operators to look at
 # (in the admin, "Task Results"); failed ones longer, to find out why.
@@ -36,8 +37,9 @@ class Command(BaseCommand):
     help = (
         "Run the periodic jobs: prune finished background tasks and ended rate-limit "
         "counters, and remove commenters' IP addresses and browsers and the admin's sign-in "
-        "records past COMMENT_IP_RETENTION_DAYS, and the record of mail sent past "
-        "OUTBOX_RECORD_DAYS. Safe to run at any time."
+        "records past COMMENT_IP_RETENTION_DAYS, the record of mail sent past "
+        "OUTBOX_RECORD_DAYS, and expired confirmation links with the addresses never "
+        "confirmed. Safe to run at any time."
     )
 
     def handle(self, **options):
@@ -54,3 +56,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Removed {counters} ended rate-limit counter(s).")
         mails = prune_mail_records()
         self.stdout.write(f"Removed the record of {mails} mail(s) sent or given up.")
+        verifications = purge_expired_verifications()
+        self.stdout.write(f"Removed {verifications} expired confirmation link(s).")

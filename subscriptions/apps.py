@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class SubscriptionsConfig(AppConfig):
+    """Commenters who proved their address: their keys, and the mail they asked for."""
+
+    name = "subscriptions"
+    verbose_name = "Verified commenters"
+    default_auto_field = "django.db.models.BigAutoField"

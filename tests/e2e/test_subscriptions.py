@@ -1,0 +1,82 @@
+"""Commenters ask for reply notices in the browser, confirm by mail, are trusted by their key."""
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from comments.models import Comment
+from comments.moderation import set_status
+from tests.conftest import SEED_SLUG
+from tests.e2e.test_commenting import AWAITING, fill_comment_form, post_button
+
+pytestmark = pytest.mark.e2e
+
+ARTICLE = f"/articles/{SEED_SLUG}/"
+NOTIFY = "Notify me of follow-up replies by email"
+EMAIL = "lin.verified@example.com"
+
+
+def confirm_link(mail_server, site):
+    (received,) = mail_server.wait_for(1)
+    assert received.recipients == [EMAIL]
+    match = re.search(re.escape(site.base) + r"(/subscriptions/confirm/\S+?/)\s", received.text())
+    assert match, received.text()
+    return match.group(1)
+
+
+def test_a_confirmed_browser_keeps_its_key_and_its_next_comment_appears_at_once(
+    new_context, site, settings, mail_server, run_tasks
+):
+    settings.SITE_URL = site.base
+    page = new_context().new_page()
+    page.goto(ARTICLE)
+    fill_comment_form(page, comment="Please tell me about replies.", name="Lin", email=EMAIL)
+    page.get_by_label(NOTIFY).check()
+    post_button(page).click()
+    expect(page.get_by_text(AWAITING)).to_be_visible()
+
+    run_tasks()
+    page.goto(confirm_link(mail_server, site))
+    assert page.evaluate("localStorage.getItem('immunoblog.commenterKeys')") is None
+    page.get_by_role("button", name="Confirm my address").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your address is confirmed")
+    keys = json.loads(page.evaluate("localStorage.getItem('immunoblog.commenterKeys')"))
+    assert list(keys) == [EMAIL]
+
+    first = Comment.objects.get()
+    set_status(Comment.objects.filter(pk=first.pk), Comment.Status.APPROVED)
+    page.goto(ARTICLE)
+    fill_comment_form(page, comment="Back again, trusted.", name="Lin", email=EMAIL.upper())
+    post_button(page).click()
+    second = page.locator("li.comment", has_text="Back again, trusted.")
+    expect(second).to_be_visible()
+    expect(page.get_by_text(AWAITING)).to_have_count(0)
+    assert Comment.objects.get(body="Back again, trusted.").status == Comment.Status.APPROVED
+
+    stranger = new_context().new_page()
+    stranger.goto(ARTICLE)
+    expect(stranger.get_by_text("Back again, trusted.")).to_be_visible()
+    fill_comment_form(stranger, comment="Typed the same address.", name="Lin", email=EMAIL)
+    post_button(stranger).click()
+    expect(stranger.get_by_text(AWAITING)).to_be_visible()
+
+
+def test_without_javascript_the_box_still_sends_the_confirmation_mail(
+    new_context, site, settings, mail_server, run_tasks
+):
+    settings.SITE_URL = site.base
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto(ARTICLE)
+    fill_comment_form(page, comment="No scripts, but notices please.", name="Lin", email=EMAIL)
+    page.get_by_label(NOTIFY).check()
+    post_button(page).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your comment")
+    expect(page.get_by_label(NOTIFY)).to_be_checked()
+    post_button(page).click()
+    expect(page.get_by_text(AWAITING)).to_be_visible()
+    run_tasks()
+    page.goto(confirm_link(mail_server, site))
+    page.get_by_role("button", name="Confirm my address").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your address is confirmed")
