@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from pagecache.tags import comments_tag, purge
-from subscriptions.services import comments_published
 
 from .models import Comment, DiscussionSettings
+from .signals import comments_published
 
 _LINK = re.compile(r"<a\s", re.IGNORECASE)
 
@@ -132,5 +132,5 @@ def set_status(comments, status):
             }
         )
         if status == Comment.Status.APPROVED:
-            comments_published(changed_ids, held=True)
+            comments_published.send(sender=Comment, ids=changed_ids, held=True)
     return len(changing)

@@ -14,10 +14,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from outbox.sending import mails_to
-from subscriptions.privacy import erase_address, export_address
 
 from .models import ANONYMOUS_NAME, Comment
 from .moderation import purge_discussions
+from .signals import commenter_erased, commenter_exported
 
 
 def comments_by(email):
@@ -62,8 +62,8 @@ def export_commenter(email, site_url=""):
         "comment_count": len(comments),
         "comments": comments,
         "mail": mails,
-        # Confirmed address, browser keys, follows: null when the address never asked for mail.
-        "notifications": export_address(email),
+        # What other apps keep about the address (confirmation, browser keys, follows).
+        **dict(data for _, data in commenter_exported.send(sender=Comment, email=email)),
     }
 
 
@@ -75,7 +75,7 @@ def erase_commenter(email):
     """
     with transaction.atomic():
         mails_to(email).delete()
-        erase_address(email)
+        commenter_erased.send(sender=Comment, email=email)
         erased = list(comments_by(email).values_list("pk", "article_id"))
         if not erased:
             return 0

@@ -21,11 +21,11 @@ from django.utils import timezone
 from articles.models import Article
 from guard.clientaddr import client_address, limit_address
 from guard.siteurl import site_url
-from subscriptions.services import follow, verified_commenter
 
 from .forms import CommentForm, comparable_name
 from .models import MAX_USER_AGENT_LENGTH, Comment, DiscussionSettings
 from .moderation import decide
+from .signals import author_vouched_for, comment_posted
 from .tasks import notify_editors
 
 logger = logging.getLogger(__name__)
@@ -123,6 +123,14 @@ def is_flooding(comment, now=None):
     return recent.exists()
 
 
+def vouched_author(email, key):
+    """Who vouches for the author of a post (a receiver of author_vouched_for), or None."""
+    for _, voucher in author_vouched_for.send(sender=Comment, email=email, key=key):
+        if voucher is not None:
+            return voucher
+    return None
+
+
 def post_comment(data, client):
     """Validate and store a comment; return the form (with any errors) and the comment."""
     form = CommentForm(data)
@@ -150,12 +158,12 @@ def post_comment(data, client):
     comment.sanitize()  # the link count rule reads the HTML
     # Trust comes from the key this browser got by confirming the address, never
     # from the typed address: without a valid key, nobody is looked up by it.
-    commenter = verified_commenter(values["email"], values["commenter_key"])
+    voucher = vouched_author(values["email"], values["commenter_key"])
     decision = decide(
         comment,
         DiscussionSettings.load(),
         by_editor=client.is_editor,
-        verified_author=commenter is not None,
+        verified_author=voucher is not None,
     )
     with transaction.atomic():
         # One writer per article at a time (SQLite's IMMEDIATE transactions
@@ -169,8 +177,10 @@ def post_comment(data, client):
             return PostResult(form)
         comment.status = decision.status
         comment.save()
-        if values["notify"]:
-            follow(comment, commenter, client.site_url)
+        comment_posted.send(
+            sender=Comment, comment=comment, voucher=voucher, notify=values["notify"],
+            site_url=client.site_url,
+        )  # fmt: skip
         if comment.status == Comment.Status.PENDING:
             transaction.on_commit(partial(notify_editors.enqueue, comment.pk, client.site_url))
     logger.info(

@@ -5,15 +5,37 @@ change form, its stock delete action and view, a cascade from an article)
 reach these receivers; `QuerySet.update()` sends no signal, so the functions
 that use it (moderation.set_status, privacy.erase_commenter) purge themselves,
 and set_status announces the comments it approves.
+
+The discussion also tells other apps what happens to it, through the
+signals below, as django-contrib-comments does (`comment_will_be_posted`).
+The comments app depends on none of them; the verified-commenters app
+(subscriptions/receivers.py) listens.
 """
 
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from pagecache.tags import DISCUSSION, comments_tag, purge
-from subscriptions.services import comments_published
 
 from .models import Comment, DiscussionSettings
+
+# Before a posted comment is judged. A receiver may vouch for its author by
+# returning who they are (a commenter whose browser key matches the address);
+# then "publish authors with an earlier approved comment" may apply.
+# Arguments: email, key.
+author_vouched_for = Signal()
+# A comment was saved by posting, inside its transaction. Arguments: comment,
+# voucher (what a receiver returned above, or None), notify (the author asked
+# to hear about replies), site_url.
+comment_posted = Signal()
+# Comments became public, whichever path approved them. Arguments: ids, held
+# (they waited for an editor first).
+comments_published = Signal()
+# A commenter's data is exported: each receiver returns a (name, data) pair
+# for the document. Argument: email.
+commenter_exported = Signal()
+# A commenter is erased; receivers forget what they keep. Argument: email.
+commenter_erased = Signal()
 
 
 @receiver(post_save, sender=Comment)
@@ -24,7 +46,9 @@ def comment_saved(sender, instance, **kwargs):
         purge(comments_tag(instance.article_id))
     if instance.status == Comment.Status.APPROVED and loaded != Comment.Status.APPROVED:
         # Like a purge, a comment becoming public must be heard from every path.
-        comments_published([instance.pk], held=not kwargs.get("created", False))
+        comments_published.send(
+            sender=Comment, ids=[instance.pk], held=not kwargs.get("created", False)
+        )
     instance._loaded_status = instance.status
 
 

@@ -7,3 +7,6 @@ class SubscriptionsConfig(AppConfig):
     name = "subscriptions"
     verbose_name = "Verified commenters"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects to the discussion's signals)
