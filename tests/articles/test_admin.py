@@ -292,10 +292,11 @@ def test_editor_is_not_offered_user_management_on_the_admin_index(editor_client)
 
 def test_only_editors_permissions_reach_a_new_editor(editor):
     # Besides articles and the discussion, editors may read the purges that
-    # failed and the rate-limit counters.
+    # failed, the rate-limit counters and the record of mail sent.
     granted = editor.get_all_permissions() - {
         "pagecache.view_purgefailure",
         "guard.view_ratecounter",
+        "outbox.view_mail",
     }
     assert {perm.split(".")[0] for perm in granted} <= {"articles", "comments"}
     assert not Permission.objects.filter(user=editor).exists()
