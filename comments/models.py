@@ -57,6 +57,13 @@ class DiscussionSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text="How deep replies may nest. 1 allows no replies.",
     )
+    edit_window_minutes = models.PositiveSmallIntegerField(
+        "editing window (minutes)",
+        default=15,
+        validators=[MaxValueValidator(24 * 60)],
+        help_text="For this many minutes after posting, the browser that posted a comment may "
+        "edit it; the new text is moderated again. 0 turns editing off.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -140,6 +147,9 @@ class Comment(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # When its author last changed the text (cards say "edited"); earlier
+    # texts are kept as CommentVersion rows for the editors.
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True, editable=False)
     # The address as limits count it (IPv4 address, or an IPv6 client's /64),
     # for the flood and duplicate checks; removed with the IP address.
@@ -199,3 +209,35 @@ class Comment(models.Model):
 
     def pending_url(self):
         return reverse("comments:pending", kwargs={"token": pending_token(self)})
+
+    def posted_url(self):
+        """The author's own page for a published comment (same signed link as pending_url)."""
+        return reverse("comments:posted", kwargs={"token": pending_token(self)})
+
+    def author_url_for_status(self):
+        """Where the author lands after posting or editing: their page for its status."""
+        url = self.posted_url() if self.is_public else self.pending_url()
+        return f"{url}#comment-{self.pk}"
+
+
+class CommentVersion(models.Model):
+    """A text a comment had before its author edited it, kept for the editors.
+
+    Holds the text and the status it had, nothing else about the author;
+    erasing a commenter's data removes these rows.
+    """
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="versions")
+    body = models.TextField("text", max_length=MAX_BODY_LENGTH)
+    status = models.CharField(max_length=10, choices=Comment.Status.choices)
+    written_at = models.DateTimeField(
+        "written", help_text="When this text was posted, or last edited."
+    )
+    replaced_at = models.DateTimeField("replaced", default=timezone.now)
+
+    class Meta:
+        verbose_name = "earlier version"
+        ordering = ["comment", "replaced_at", "pk"]
+
+    def __str__(self):
+        return f"Comment {self.comment_id} as written {self.written_at:%Y-%m-%d %H:%M}"

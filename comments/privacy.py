@@ -15,12 +15,16 @@ from django.utils import timezone
 
 from outbox.sending import mails_to
 
-from .models import ANONYMOUS_NAME, Comment
+from .models import ANONYMOUS_NAME, Comment, CommentVersion
 from .moderation import purge_discussions
 
 
 def comments_by(email):
     return Comment.objects.by_email(email).select_related("article").order_by("created_at", "pk")
+
+
+def _time(moment):
+    return moment.isoformat() if moment else None
 
 
 def export_commenter(email, site_url=""):
@@ -42,8 +46,18 @@ def export_commenter(email, site_url=""):
             "website": comment.author_url,
             "ip_address": comment.ip_address,
             "user_agent": comment.user_agent,
+            "edited_at": _time(comment.edited_at),
+            "earlier_versions": [
+                {
+                    "text": version.body,
+                    "status": version.status,
+                    "written_at": version.written_at.isoformat(),
+                    "replaced_at": version.replaced_at.isoformat(),
+                }
+                for version in comment.versions.all()
+            ],
         }
-        for comment in comments_by(email)
+        for comment in comments_by(email).prefetch_related("versions")
     ]
     mails = [
         {
@@ -67,7 +81,8 @@ def export_commenter(email, site_url=""):
 def erase_commenter(email):
     """Anonymise every comment left with this email address, and forget the mail sent to it.
 
-    Returns how many comments were anonymised.
+    The earlier versions of those comments go too. Returns how many comments
+    were anonymised.
     """
     with transaction.atomic():
         mails_to(email).delete()
@@ -75,6 +90,7 @@ def erase_commenter(email):
         if not erased:
             return 0
         ids = [pk for pk, _ in erased]
+        CommentVersion.objects.filter(comment_id__in=ids).delete()
         Comment.objects.filter(pk__in=ids).update(
             author_name=ANONYMOUS_NAME,
             author_email="",

@@ -12,12 +12,12 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
 from tests import smtp
-from tests.comments.helpers import post_comment
+from tests.comments.helpers import post_comment, soup
 from tests.factories import comment_data, make_editor
 from tests.test_security import log_in_through_the_admin_form
 
@@ -125,4 +125,30 @@ def test_failed_logins_lockouts_and_resets_log_nothing_personal(
     other = Client()
     log_in_through_the_admin_form(other, editor.username, "correct horse battery", REMOTE_ADDR=IPV6)
     assert any("AXES" in line for line in log_lines)
+    assert_nothing_personal(log_lines)
+
+
+def test_editing_logs_nothing_personal(
+    client, seed_article, settings, discussion_rules, run_tasks, log_lines
+):
+    settings.COMMENT_RATE_PER_MINUTE = 5
+    discussion_rules(manual_approval=False, hold_link_count=1)
+    send = {"REMOTE_ADDR": IPV4}
+    posted = post_comment(client, comment_data(seed_article, email=EMAIL), **send)
+    landing = client.get(posted["Location"], **send)
+    edit_url = soup(landing).select_one("a.comment-edit-link")["href"]
+    edits = [
+        (edit_url, "Edited once."),
+        (edit_url, "Now with https://example.org/ in it."),  # back to pending
+        (edit_url, ""),  # invalid
+        (edit_url.rstrip("/") + "x/", "Forged."),  # refused
+        (edit_url, "Too fast."),  # rate limited
+    ]
+    statuses = []
+    for url, text in edits:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            statuses.append(client.post(url, {"comment": text}, **send).status_code)
+    assert statuses == [302, 302, 400, 403, 429]
+    run_tasks()
+    assert any("was edited" in line for line in log_lines)
     assert_nothing_personal(log_lines)

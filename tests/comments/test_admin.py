@@ -169,6 +169,7 @@ def test_editors_group_has_exactly_article_discussion_and_viewing_permissions(db
         "add_tag", "change_tag", "delete_tag", "view_tag",
         "change_comment", "delete_comment", "view_comment",
         "change_discussionsettings", "view_discussionsettings",
+        "view_commentversion",
         "view_mail", "view_purgefailure", "view_ratecounter",
     }  # fmt: skip
 
@@ -200,7 +201,9 @@ def test_discussion_settings_open_straight_from_the_admin(
                 "hold_link_count": "3",
                 "thread_depth": "2",
                 "close_after_days": "",
+                "edit_window_minutes": "10",
             },
         )
     assert saved.status_code == 302
     assert DiscussionSettings.load().thread_depth == 2
+    assert DiscussionSettings.load().edit_window_minutes == 10
