@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator, slugify
 
-from .models import Comment, DiscussionSettings
+from .models import Comment, DiscussionSettings, PrivacyRequest
 from .moderation import set_status
 from .privacy import comments_by, erase_commenter, export_commenter
 
@@ -196,3 +196,23 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(
             reverse("admin:comments_discussionsettings_change", args=[current.pk])
         )
+
+
+@admin.register(PrivacyRequest)
+class PrivacyRequestAdmin(admin.ModelAdmin):
+    """Commenters' own requests to download or erase their data, and what came of them.
+
+    Read-only: the site records them; an erased commenter's rows keep no address.
+    """
+
+    list_display = ["requested_at", "kind", "email", "outcome", "mailed_at", "fulfilled_at"]
+    list_filter = ["kind", "outcome"]
+    search_fields = ["email"]
+    date_hierarchy = "requested_at"
+    readonly_fields = [field.name for field in PrivacyRequest._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

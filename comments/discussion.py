@@ -99,7 +99,11 @@ def load_discussion(article, *, reply_to_id=None, pending=None, own=None):
 @lru_cache(maxsize=1)
 def discussion_urls():
     """Where the form posts and fetches its token: fixed, so reversed once."""
-    return {"post": reverse("comments:post"), "csrf": reverse("comments:csrf")}
+    return {
+        "post": reverse("comments:post"),
+        "csrf": reverse("comments:csrf"),
+        "privacy": reverse("comments:privacy"),
+    }
 
 
 @lru_cache(maxsize=1)

@@ -241,3 +241,57 @@ class CommentVersion(models.Model):
 
     def __str__(self):
         return f"Comment {self.comment_id} as written {self.written_at:%Y-%m-%d %H:%M}"
+
+
+class PrivacyRequestQuerySet(models.QuerySet):
+    def by_email(self, email):
+        return self.filter(email__iexact=email.strip()) if email.strip() else self.none()
+
+
+class PrivacyRequest(models.Model):
+    """A commenter's request, made on the site, for a mailed link to their data.
+
+    The address is kept so the worker can look it up and mail the link, and
+    so editors can see what was asked; erasing that commenter's data empties
+    it, and housekeeping removes the row after PRIVACY_REQUEST_RETENTION_DAYS.
+    """
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", "Download"
+        ERASE = "erase", "Erase"
+
+    class Outcome(models.TextChoices):
+        QUEUED = "queued", "Waiting for the worker"
+        MAILED = "mailed", "Link mailed"
+        NO_DATA = "no_data", "No comments with this address: nothing sent"
+        LIMITED = "limited", "Too many requests for this address: nothing sent"
+        EXPORTED = "exported", "Data downloaded"
+        ERASED = "erased", "Data erased"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    email = models.EmailField(max_length=MAX_EMAIL_LENGTH, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.QUEUED)
+    requested_at = models.DateTimeField(default=timezone.now)
+    mailed_at = models.DateTimeField(null=True, blank=True)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    comment_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Comments downloaded or anonymised."
+    )
+
+    objects = PrivacyRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "privacy request"
+        ordering = ["-requested_at", "-pk"]
+        indexes = [
+            models.Index(fields=["email"], name="privacy_request_email_idx"),
+            models.Index(fields=["requested_at"], name="privacy_request_time_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} request {self.pk}"
+
+    @property
+    def is_usable(self):
+        """Can its link still act? Not once erased (the address is gone) or never mailed."""
+        return bool(self.email) and self.outcome in {self.Outcome.MAILED, self.Outcome.EXPORTED}

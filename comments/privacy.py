@@ -1,5 +1,8 @@
 """Commenters' personal data: export it, erase it, and stop keeping addresses.
 
+Editors do it in the admin; commenters themselves through a mailed link
+(comments/selfservice.py). Both call the same two functions here.
+
 Like WordPress's privacy tools, erasing anonymises instead of deleting: the
 name becomes "Anonymous", the email, website, IP address and browser are
 emptied, and the text stays where it was, so the threads it belongs to keep
@@ -15,7 +18,7 @@ from django.utils import timezone
 
 from outbox.sending import mails_to
 
-from .models import ANONYMOUS_NAME, Comment, CommentVersion
+from .models import ANONYMOUS_NAME, Comment, CommentVersion, PrivacyRequest
 from .moderation import purge_discussions
 
 
@@ -69,23 +72,36 @@ def export_commenter(email, site_url=""):
         }
         for mail in mails_to(email).order_by("created_at", "pk")
     ]
+    requests = [
+        {
+            "kind": request.kind,
+            "outcome": request.outcome,
+            "requested_at": request.requested_at.isoformat(),
+            "mailed_at": _time(request.mailed_at),
+            "fulfilled_at": _time(request.fulfilled_at),
+        }
+        for request in PrivacyRequest.objects.by_email(email).order_by("requested_at", "pk")
+    ]
     return {
         "email": email.strip(),
         "exported_at": timezone.now().isoformat(),
         "comment_count": len(comments),
         "comments": comments,
         "mail": mails,
+        "privacy_requests": requests,
     }
 
 
 def erase_commenter(email):
     """Anonymise every comment left with this email address, and forget the mail sent to it.
 
-    The earlier versions of those comments go too. Returns how many comments
-    were anonymised.
+    The earlier versions of those comments go; the record of privacy
+    requests made for the address stays, without the address. Returns how
+    many comments were anonymised.
     """
     with transaction.atomic():
         mails_to(email).delete()
+        PrivacyRequest.objects.by_email(email).update(email="")
         erased = list(comments_by(email).values_list("pk", "article_id"))
         if not erased:
             return 0

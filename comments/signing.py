@@ -1,4 +1,4 @@
-"""Signed, expiring links: a comment's page for its author, and its edit link.
+"""Signed, expiring links: a comment's page for its author, its edit link, privacy links.
 
 Each kind of link has its own salt, so a token made for one never opens another.
 """
@@ -8,6 +8,7 @@ from django.core import signing
 
 SALT = "comments.pending"
 EDIT_SALT = "comments.edit"
+PRIVACY_SALT = "comments.privacy"
 
 
 def pending_token(comment):
@@ -41,3 +42,12 @@ def edit_token(comment):
 def comment_id_from_edit_token(token, max_age):
     """The comment id an edit token was made for; signing.BadSignature if forged or too old."""
     return _loads_id(token, salt=EDIT_SALT, max_age=max_age)
+
+
+def privacy_token(privacy_request):
+    return signing.dumps(privacy_request.pk, salt=PRIVACY_SALT, compress=False)
+
+
+def privacy_request_id_from_token(token):
+    """The privacy request a mailed link names; SignatureExpired after PRIVACY_LINK_SECONDS."""
+    return _loads_id(token, salt=PRIVACY_SALT, max_age=settings.PRIVACY_LINK_SECONDS)

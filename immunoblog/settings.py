@@ -381,6 +381,10 @@ COMMENT_MAIL_GIVE_UP_SECONDS = env_int("COMMENT_MAIL_GIVE_UP_SECONDS", 2 * 24 * 
 OUTBOX_RECORD_DAYS = env_int("OUTBOX_RECORD_DAYS", 30)
 # Days an IP address and user agent are kept for moderation.
 COMMENT_IP_RETENTION_DAYS = env_int("COMMENT_IP_RETENTION_DAYS", 30)
+# How long a mailed link to download or erase a commenter's data keeps working.
+PRIVACY_LINK_SECONDS = env_int("PRIVACY_LINK_SECONDS", 24 * 3600)
+# Days the record of a privacy request (kind, address, outcome) is kept.
+PRIVACY_REQUEST_RETENTION_DAYS = env_int("PRIVACY_REQUEST_RETENTION_DAYS", 30)
 
 # --- Logging --------------------------------------------------------------
 

@@ -8,6 +8,7 @@ the comment's id is what the logs may name.
 """
 
 import logging
+import re
 from datetime import timedelta
 
 import pytest
@@ -128,9 +129,10 @@ def test_failed_logins_lockouts_and_resets_log_nothing_personal(
     assert_nothing_personal(log_lines)
 
 
-def test_editing_logs_nothing_personal(
-    client, seed_article, settings, discussion_rules, run_tasks, log_lines
+def test_editing_and_privacy_requests_log_nothing_personal(
+    client, seed_article, settings, discussion_rules, run_tasks, log_lines, mail_server
 ):
+    settings.SITE_URL = "https://blog.example.org"
     settings.COMMENT_RATE_PER_MINUTE = 5
     discussion_rules(manual_approval=False, hold_link_count=1)
     send = {"REMOTE_ADDR": IPV4}
@@ -149,6 +151,18 @@ def test_editing_logs_nothing_personal(
         with TestCase.captureOnCommitCallbacks(execute=True):
             statuses.append(client.post(url, {"comment": text}, **send).status_code)
     assert statuses == [302, 302, 400, 403, 429]
+    for kind, address in (("export", EMAIL), ("erase", EMAIL), ("erase", "no.one@example.org")):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            client.post(reverse("comments:privacy"), {"email": address, "kind": kind}, **send)
     run_tasks()
+    links = [
+        re.search(r"https://blog\.example\.org(\S+)", mail.text()).group(1)
+        for mail in mail_server.wait_for(2)
+    ]
+    assert len(links) == 2
+    for link in links:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            assert client.post(link, **send).status_code == 200
+    assert any("Privacy request" in line for line in log_lines)
     assert any("was edited" in line for line in log_lines)
     assert_nothing_personal(log_lines)

@@ -169,7 +169,7 @@ def test_editors_group_has_exactly_article_discussion_and_viewing_permissions(db
         "add_tag", "change_tag", "delete_tag", "view_tag",
         "change_comment", "delete_comment", "view_comment",
         "change_discussionsettings", "view_discussionsettings",
-        "view_commentversion",
+        "view_commentversion", "view_privacyrequest",
         "view_mail", "view_purgefailure", "view_ratecounter",
     }  # fmt: skip
 

@@ -144,3 +144,12 @@ def test_authors_page_and_edit_page_have_no_serious_violations(
 
     check_page(new_context, axe_source, post)
     check_page(new_context, axe_source, post_then_edit)
+
+
+def test_your_data_page_has_no_serious_violations(new_context, axe_source, seed_article):
+    def open_form(page):
+        page.goto("/")
+        page.get_by_role("link", name="Your data").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Your data: download or erase it")
+
+    check_page(new_context, axe_source, open_form)

@@ -1,5 +1,7 @@
-"""Authors edit their comments for a while; the earlier texts are kept for editors,
-who may read them, not change them.
+"""Authors edit their comments for a while (earlier texts kept for editors), and
+commenters ask for their data by mail (the requests kept for editors to see).
+
+Editors may read both new records, not change them.
 """
 
 import django.core.validators
@@ -9,7 +11,7 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 EDITORS_GROUP = "Editors"
-CODENAMES = ["view_commentversion"]
+CODENAMES = ["view_commentversion", "view_privacyrequest"]
 
 
 def _view_permissions(apps):
@@ -70,6 +72,24 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'earlier version',
                 'ordering': ['comment', 'replaced_at', 'pk'],
+            },
+        ),
+        migrations.CreateModel(
+            name='PrivacyRequest',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('export', 'Download'), ('erase', 'Erase')], max_length=10)),
+                ('email', models.EmailField(blank=True, max_length=100)),
+                ('outcome', models.CharField(choices=[('queued', 'Waiting for the worker'), ('mailed', 'Link mailed'), ('no_data', 'No comments with this address: nothing sent'), ('limited', 'Too many requests for this address: nothing sent'), ('exported', 'Data downloaded'), ('erased', 'Data erased')], default='queued', max_length=10)),
+                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('mailed_at', models.DateTimeField(blank=True, null=True)),
+                ('fulfilled_at', models.DateTimeField(blank=True, null=True)),
+                ('comment_count', models.PositiveIntegerField(blank=True, help_text='Comments downloaded or anonymised.', null=True)),
+            ],
+            options={
+                'verbose_name': 'privacy request',
+                'ordering': ['-requested_at', '-pk'],
+                'indexes': [models.Index(fields=['email'], name='privacy_request_email_idx'), models.Index(fields=['requested_at'], name='privacy_request_time_idx')],
             },
         ),
         migrations.RunPython(grant, revoke),
