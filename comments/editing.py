@@ -122,7 +122,6 @@ def author_tools(comment, now=None):
 class EditResult:
     form: EditForm
     comment: Comment | None = None
-    changed: bool = False
 
     @property
     def error_code(self):
@@ -173,4 +172,4 @@ def edit_comment(comment, data, client, now=None):
         if current.status == Comment.Status.PENDING and was != Comment.Status.PENDING:
             transaction.on_commit(partial(notify_editors.enqueue, current.pk, client.site_url))
     logger.info("Comment %s was edited and is %s: %s.", current.pk, current.status, decision.reason)
-    return EditResult(form, current, changed=True)
+    return EditResult(form, current)
