@@ -3,12 +3,16 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponseRedirect, JsonResponse
+from django.template.defaultfilters import linebreaks_filter
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator, slugify
 
-from .models import Comment, DiscussionSettings
+from .models import Comment, DiscussionSettings, PrivacyRequest
 from .moderation import set_status
 from .privacy import comments_by, erase_commenter, export_commenter
 
@@ -49,17 +53,44 @@ class CommentAdmin(admin.ModelAdmin):
         "author_url",
         "body",
         "created_at",
+        "edited_at",
+        "earlier_versions",
         "ip_address",
         "user_agent",
         "user",
     ]
-    readonly_fields = ["article", "parent", "created_at", "ip_address", "user_agent", "user"]
+    readonly_fields = [
+        "article", "parent", "created_at", "edited_at", "earlier_versions", "ip_address",
+        "user_agent", "user",
+    ]  # fmt: skip
     list_per_page = 50
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="Comment")
     def excerpt(self, comment):
         return Truncator(comment.body).chars(80)
+
+    @admin.display(description="Earlier versions")
+    def earlier_versions(self, comment):
+        """The texts the author replaced by editing, oldest first, as they typed them."""
+        versions = comment.versions.all()
+        if not versions:
+            return "None: the author has not edited this comment."
+        items = format_html_join(
+            "",
+            '<li class="comment-version"><p>Written {}, replaced {} (then {})</p>'
+            "<blockquote>{}</blockquote></li>",
+            (
+                (
+                    localize(timezone.localtime(version.written_at)),
+                    localize(timezone.localtime(version.replaced_at)),
+                    version.get_status_display().lower(),
+                    linebreaks_filter(version.body, autoescape=True),
+                )
+                for version in versions
+            ),
+        )
+        return format_html('<ol class="comment-versions">{}</ol>', items)
 
     def has_add_permission(self, request):
         # Comments come from readers through the site's form.
@@ -155,6 +186,7 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
         ),
         ("Threads and closing", {"fields": ["thread_depth", "close_after_days"]}),
         ("Mail to commenters", {"fields": ["notify_commenters"]}),
+        ("Editing by the author", {"fields": ["edit_window_minutes"]}),
     ]
 
     def has_add_permission(self, request):
@@ -168,3 +200,23 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(
             reverse("admin:comments_discussionsettings_change", args=[current.pk])
         )
+
+
+@admin.register(PrivacyRequest)
+class PrivacyRequestAdmin(admin.ModelAdmin):
+    """Commenters' own requests to download or erase their data, and what came of them.
+
+    Read-only: the site records them; an erased commenter's rows keep no address.
+    """
+
+    list_display = ["requested_at", "kind", "email", "outcome", "mailed_at", "fulfilled_at"]
+    list_filter = ["kind", "outcome"]
+    search_fields = ["email"]
+    date_hierarchy = "requested_at"
+    readonly_fields = [field.name for field in PrivacyRequest._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -22,7 +22,7 @@ from .thread import entry_schema, flatten
 _BLANK_LINES = re.compile(r"\n\s*\n")
 THREAD_FIELDS = (
     "pk", "parent_id", "author_name", "author_email", "author_url", "body", "body_html",
-    "created_at",
+    "created_at", "edited_at",
 )  # fmt: skip
 
 
@@ -65,8 +65,12 @@ def thread_comments(article):
     return Comment.objects.public().filter(article=article).values_list(*THREAD_FIELDS, named=True)
 
 
-def load_discussion(article, *, reply_to_id=None, pending=None):
-    """The article's discussion; `pending` is shown too (to its author alone)."""
+def load_discussion(article, *, reply_to_id=None, pending=None, own=None):
+    """The article's discussion; `pending` is shown too (to its author alone).
+
+    `own` ({"pk", "html"}, from editing.author_tools) is the comment of the
+    reader of an uncached author's page: its card gets their tools.
+    """
     rules = DiscussionSettings.load()
     is_open = comments_open(article, rules)
     entries = flatten(
@@ -83,6 +87,10 @@ def load_discussion(article, *, reply_to_id=None, pending=None):
         ),
         None,
     )
+    if own is not None:
+        for entry in entries:
+            if entry["pk"] == own["pk"]:
+                entry["author_tools"] = own["html"]
     count = len(entries) - (pending is not None)
     return Discussion(article=article, count=count, is_open=is_open, entries=entries,
                       reply_to=reply_to)  # fmt: skip
@@ -91,7 +99,11 @@ def load_discussion(article, *, reply_to_id=None, pending=None):
 @lru_cache(maxsize=1)
 def discussion_urls():
     """Where the form posts and fetches its token: fixed, so reversed once."""
-    return {"post": reverse("comments:post"), "csrf": reverse("comments:csrf")}
+    return {
+        "post": reverse("comments:post"),
+        "csrf": reverse("comments:csrf"),
+        "privacy": reverse("comments:privacy"),
+    }
 
 
 @lru_cache(maxsize=1)

@@ -275,3 +275,45 @@ class CommentForm(forms.Form):
 
     def error_codes(self):
         return {error.code for error in self.errors.as_data().get(NON_FIELD_ERRORS, [])}
+
+
+class EditForm(forms.Form):
+    """A comment's new text: the same field, limits and messages as "Leave a Reply"."""
+
+    comment = CommentForm.base_fields["comment"]
+
+    def unchecked(self):
+        """The form as typed, marked valid without running a check (for a rate-limited edit)."""
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        return self
+
+
+class PrivacyRequestForm(forms.Form):
+    """A commenter asks for a mailed link to download or erase the data kept with an address."""
+
+    email = forms.EmailField(
+        label="Email",
+        max_length=MAX_EMAIL_LENGTH,
+        validators=TEXT_VALIDATORS,
+        help_text="The address you gave with your comments. The link is mailed there.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "size": 30}),
+        error_messages={
+            "required": "Please enter your email address.",
+            "invalid": "Please enter a valid email address, such as name@example.com.",
+            "max_length": "Your email address is too long (at most %(limit_value)s characters).",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="What would you like to do?",
+        choices=[
+            ("export", "Download a copy of my comments and the data kept with them"),
+            ("erase", "Erase my data: my comments stay, signed “Anonymous”"),
+        ],
+        initial="export",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Please choose whether to download or erase your data.",
+            "invalid_choice": "Please choose whether to download or erase your data.",
+        },
+    )

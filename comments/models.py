@@ -70,6 +70,13 @@ class DiscussionSettings(models.Model):
         help_text="Commenters who confirmed their address and asked for it are told of replies "
         "to their comments and of their approval. Off: no such mail is sent.",
     )
+    edit_window_minutes = models.PositiveSmallIntegerField(
+        "editing window (minutes)",
+        default=15,
+        validators=[MaxValueValidator(24 * 60)],
+        help_text="For this many minutes after posting, the browser that posted a comment may "
+        "edit it; the new text is moderated again. 0 turns editing off.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -153,6 +160,9 @@ class Comment(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # When its author last changed the text (cards say "edited"); earlier
+    # texts are kept as CommentVersion rows for the editors.
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True, editable=False)
     # The address as limits count it (IPv4 address, or an IPv6 client's /64),
     # for the flood and duplicate checks; removed with the IP address.
@@ -212,3 +222,89 @@ class Comment(models.Model):
 
     def pending_url(self):
         return reverse("comments:pending", kwargs={"token": pending_token(self)})
+
+    def posted_url(self):
+        """The author's own page for a published comment (same signed link as pending_url)."""
+        return reverse("comments:posted", kwargs={"token": pending_token(self)})
+
+    def author_url_for_status(self):
+        """Where the author lands after posting or editing: their page for its status."""
+        url = self.posted_url() if self.is_public else self.pending_url()
+        return f"{url}#comment-{self.pk}"
+
+
+class CommentVersion(models.Model):
+    """A text a comment had before its author edited it, kept for the editors.
+
+    Holds the text and the status it had, nothing else about the author;
+    erasing a commenter's data removes these rows.
+    """
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="versions")
+    body = models.TextField("text", max_length=MAX_BODY_LENGTH)
+    status = models.CharField(max_length=10, choices=Comment.Status.choices)
+    written_at = models.DateTimeField(
+        "written", help_text="When this text was posted, or last edited."
+    )
+    replaced_at = models.DateTimeField("replaced", default=timezone.now)
+
+    class Meta:
+        verbose_name = "earlier version"
+        ordering = ["comment", "replaced_at", "pk"]
+
+    def __str__(self):
+        return f"Comment {self.comment_id} as written {self.written_at:%Y-%m-%d %H:%M}"
+
+
+class PrivacyRequestQuerySet(models.QuerySet):
+    def by_email(self, email):
+        return self.filter(email__iexact=email.strip()) if email.strip() else self.none()
+
+
+class PrivacyRequest(models.Model):
+    """A commenter's request, made on the site, for a mailed link to their data.
+
+    The address is kept so the worker can look it up and mail the link, and
+    so editors can see what was asked; erasing that commenter's data empties
+    it, and housekeeping removes the row after PRIVACY_REQUEST_RETENTION_DAYS.
+    """
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", "Download"
+        ERASE = "erase", "Erase"
+
+    class Outcome(models.TextChoices):
+        QUEUED = "queued", "Waiting for the worker"
+        MAILED = "mailed", "Link mailed"
+        NO_DATA = "no_data", "No comments with this address: nothing sent"
+        LIMITED = "limited", "Too many requests for this address: nothing sent"
+        EXPORTED = "exported", "Data downloaded"
+        ERASED = "erased", "Data erased"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    email = models.EmailField(max_length=MAX_EMAIL_LENGTH, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.QUEUED)
+    requested_at = models.DateTimeField(default=timezone.now)
+    mailed_at = models.DateTimeField(null=True, blank=True)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    comment_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Comments downloaded or anonymised."
+    )
+
+    objects = PrivacyRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "privacy request"
+        ordering = ["-requested_at", "-pk"]
+        indexes = [
+            models.Index(fields=["email"], name="privacy_request_email_idx"),
+            models.Index(fields=["requested_at"], name="privacy_request_time_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} request {self.pk}"
+
+    @property
+    def is_usable(self):
+        """Can its link still act? Not once erased (the address is gone) or never mailed."""
+        return bool(self.email) and self.outcome in {self.Outcome.MAILED, self.Outcome.EXPORTED}

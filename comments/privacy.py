@@ -1,5 +1,8 @@
 """Commenters' personal data: export it, erase it, and stop keeping addresses.
 
+Editors do it in the admin; commenters themselves through a mailed link
+(comments/selfservice.py). Both call the same two functions here.
+
 Like WordPress's privacy tools, erasing anonymises instead of deleting: the
 name becomes "Anonymous", the email, website, IP address and browser are
 emptied, and the text stays where it was, so the threads it belongs to keep
@@ -15,13 +18,17 @@ from django.utils import timezone
 
 from outbox.sending import mails_to
 
-from .models import ANONYMOUS_NAME, Comment
+from .models import ANONYMOUS_NAME, Comment, CommentVersion, PrivacyRequest
 from .moderation import purge_discussions
 from .signals import commenter_erased, commenter_exported
 
 
 def comments_by(email):
     return Comment.objects.by_email(email).select_related("article").order_by("created_at", "pk")
+
+
+def _time(moment):
+    return moment.isoformat() if moment else None
 
 
 def export_commenter(email, site_url=""):
@@ -43,8 +50,18 @@ def export_commenter(email, site_url=""):
             "website": comment.author_url,
             "ip_address": comment.ip_address,
             "user_agent": comment.user_agent,
+            "edited_at": _time(comment.edited_at),
+            "earlier_versions": [
+                {
+                    "text": version.body,
+                    "status": version.status,
+                    "written_at": version.written_at.isoformat(),
+                    "replaced_at": version.replaced_at.isoformat(),
+                }
+                for version in comment.versions.all()
+            ],
         }
-        for comment in comments_by(email)
+        for comment in comments_by(email).prefetch_related("versions")
     ]
     mails = [
         {
@@ -56,6 +73,16 @@ def export_commenter(email, site_url=""):
         }
         for mail in mails_to(email).order_by("created_at", "pk")
     ]
+    requests = [
+        {
+            "kind": request.kind,
+            "outcome": request.outcome,
+            "requested_at": request.requested_at.isoformat(),
+            "mailed_at": _time(request.mailed_at),
+            "fulfilled_at": _time(request.fulfilled_at),
+        }
+        for request in PrivacyRequest.objects.by_email(email).order_by("requested_at", "pk")
+    ]
     return {
         "email": email.strip(),
         "exported_at": timezone.now().isoformat(),
@@ -64,6 +91,7 @@ def export_commenter(email, site_url=""):
         "mail": mails,
         # What other apps keep about the address (confirmation, browser keys, follows).
         **dict(data for _, data in commenter_exported.send(sender=Comment, email=email)),
+        "privacy_requests": requests,
     }
 
 
@@ -71,15 +99,19 @@ def erase_commenter(email):
     """Anonymise every comment left with this email address, and forget the mail sent to it.
 
     Its confirmation, browser keys and follows go too, so nothing is mailed
-    to it again. Returns how many comments were anonymised.
+    to it again; the earlier versions of those comments go; the record of privacy
+    requests made for the address stays, without the address. Returns how
+    many comments were anonymised.
     """
     with transaction.atomic():
         mails_to(email).delete()
         commenter_erased.send(sender=Comment, email=email)
+        PrivacyRequest.objects.by_email(email).update(email="")
         erased = list(comments_by(email).values_list("pk", "article_id"))
         if not erased:
             return 0
         ids = [pk for pk, _ in erased]
+        CommentVersion.objects.filter(comment_id__in=ids).delete()
         Comment.objects.filter(pk__in=ids).update(
             author_name=ANONYMOUS_NAME,
             author_email="",

@@ -1,22 +1,53 @@
-"""Signed, expiring links that show a pending comment to its author only."""
+"""Signed, expiring links: a comment's page for its author, its edit link, privacy links.
+
+Each kind of link has its own salt, so a token made for one never opens another.
+"""
 
 from django.conf import settings
 from django.core import signing
 
 SALT = "comments.pending"
+EDIT_SALT = "comments.edit"
+PRIVACY_SALT = "comments.privacy"
 
 
 def pending_token(comment):
     return signing.dumps(comment.pk, salt=SALT, compress=False)
 
 
-def comment_id_from_token(token):
+def _loads_id(token, *, salt, max_age):
+    value = signing.loads(token, salt=salt, max_age=max_age)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise signing.BadSignature("Not an id.")
+    return value
+
+
+def comment_id_from_token(token, *, expires=True):
     """The comment id a token was made for.
 
     Raises signing.SignatureExpired once COMMENT_PENDING_LINK_SECONDS have
-    passed, and signing.BadSignature for anything tampered with.
+    passed (unless `expires` is off: a published comment's page shows
+    nothing that is not public), and signing.BadSignature for anything
+    tampered with.
     """
-    value = signing.loads(token, salt=SALT, max_age=settings.COMMENT_PENDING_LINK_SECONDS)
-    if not isinstance(value, int):
-        raise signing.BadSignature("Not a comment id.")
-    return value
+    max_age = settings.COMMENT_PENDING_LINK_SECONDS if expires else None
+    return _loads_id(token, salt=SALT, max_age=max_age)
+
+
+def edit_token(comment):
+    """The token that lets the browser that posted a comment edit it (kept in its localStorage)."""
+    return signing.dumps(comment.pk, salt=EDIT_SALT, compress=False)
+
+
+def comment_id_from_edit_token(token, max_age):
+    """The comment id an edit token was made for; signing.BadSignature if forged or too old."""
+    return _loads_id(token, salt=EDIT_SALT, max_age=max_age)
+
+
+def privacy_token(privacy_request):
+    return signing.dumps(privacy_request.pk, salt=PRIVACY_SALT, compress=False)
+
+
+def privacy_request_id_from_token(token):
+    """The privacy request a mailed link names; SignatureExpired after PRIVACY_LINK_SECONDS."""
+    return _loads_id(token, salt=PRIVACY_SALT, max_age=settings.PRIVACY_LINK_SECONDS)

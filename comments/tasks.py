@@ -1,4 +1,5 @@
-"""Background work of the discussion: mail to the editors, sent by the task worker.
+"""Background work of the discussion: mail to the editors and to commenters who asked
+for their data, sent by the task worker.
 
 A post never waits on a mail server: the notice is queued once the comment
 is committed, and a worker (`manage.py db_worker`) writes it and hands it
@@ -10,11 +11,14 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks import task
 
 from outbox.sending import send
 
-from .models import Comment
+from .models import Comment, PrivacyRequest
+from .privacy import comments_by
+from .signing import privacy_token
 
 EDITORS_GROUP = "Editors"
 
@@ -48,3 +52,38 @@ def notify_editors(comment_id, site_url=""):
     subject = f"[{settings.SITE_NAME}] Please moderate: “{comment.article.title}”"
     body = render_to_string("comments/email/moderation.txt", context)
     return len(send("moderation", recipients, subject, body))
+
+
+@task()
+def send_privacy_link(request_id, site_url=""):
+    """Mail the link a commenter asked for, if comments were left with the address; 1 if sent.
+
+    The address is looked up here, in the worker, so the page that took the
+    request answered the same whether or not it was known. The task holds
+    the request's id only, never the address.
+    """
+    privacy_request = PrivacyRequest.objects.filter(
+        pk=request_id, outcome=PrivacyRequest.Outcome.QUEUED
+    ).first()
+    if privacy_request is None:
+        return 0
+    if not privacy_request.email or not comments_by(privacy_request.email).exists():
+        privacy_request.outcome = PrivacyRequest.Outcome.NO_DATA
+        privacy_request.save(update_fields=["outcome"])
+        return 0
+    base_url = settings.SITE_URL or site_url
+    path = reverse("comments:privacy_confirm", kwargs={"token": privacy_token(privacy_request)})
+    context = {
+        "site_name": settings.SITE_NAME,
+        "is_erase": privacy_request.kind == PrivacyRequest.Kind.ERASE,
+        "link": base_url + path,
+        "valid_hours": round(settings.PRIVACY_LINK_SECONDS / 3600),
+    }
+    action = "Erase" if context["is_erase"] else "Download"
+    subject = f"[{settings.SITE_NAME}] {action} your comments’ data"
+    body = render_to_string("comments/email/privacy_link.txt", context)
+    sent = send("privacy-link", privacy_request.email, subject, body)
+    privacy_request.outcome = PrivacyRequest.Outcome.MAILED
+    privacy_request.mailed_at = timezone.now()
+    privacy_request.save(update_fields=["outcome", "mailed_at"])
+    return len(sent)

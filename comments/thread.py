@@ -85,6 +85,7 @@ def entry(comment, *, depth, parent, can_reply, is_pending=False):
     """
     url = comment.author_url
     created_at = timezone.localtime(comment.created_at).replace(microsecond=0)
+    edited_at = comment.edited_at and timezone.localtime(comment.edited_at).replace(microsecond=0)
     return {
         "comment": comment,
         "pk": comment.pk,
@@ -101,6 +102,10 @@ def entry(comment, *, depth, parent, can_reply, is_pending=False):
         "created_iso": created_at.isoformat(),
         "created_display": display_datetime(created_at),
         "body_html": SafeString(comment.body_html),
+        "edited_iso": edited_at.isoformat() if edited_at else "",
+        "edited_display": display_datetime(edited_at) if edited_at else "",
+        # The author's own tools, filled in on their uncached page only.
+        "author_tools": SafeString(""),
     }
 
 

@@ -15,6 +15,7 @@ from guard.clientaddr import client_address
 from guard.origin import is_cross_site
 
 from . import ratelimit
+from .editing import author_tools
 from .forms import CommentForm, parse_id
 from .models import Comment
 from .services import Client, post_comment
@@ -92,10 +93,8 @@ def post(request):
         return redirect(_posted_article(data) or "articles:home")
     if result.error_code:
         return _form_page(request, result.form, status=ERROR_STATUS[result.error_code])
-    comment = result.comment
-    if comment.is_public:
-        return redirect(comment.get_absolute_url())
-    return redirect(comment.pending_url() + f"#comment-{comment.pk}")
+    # The author's own (uncached) page for the comment: with its edit link.
+    return redirect(result.comment.author_url_for_status())
 
 
 @require_GET
@@ -138,4 +137,38 @@ class PendingCommentView(ArticlePageMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["robots"] = "noindex, nofollow"
         context["pending_comment"] = self.comment
+        context["own_comment"] = author_tools(self.comment)
+        return context
+
+
+@method_decorator(never_cache, name="dispatch")
+class PostedCommentView(ArticlePageMixin, DetailView):
+    """The article as the author of a published comment sees it right after posting.
+
+    The same signed link as a pending comment's: the page says the comment
+    is published and carries its edit link while the editing window is
+    open, so it is never cached and never indexed. The shared article page
+    stays the same for everyone; comments.js adds the edit link there from
+    this browser's own storage.
+    """
+
+    def get(self, request, *args, **kwargs):
+        try:
+            comment_id = comment_id_from_token(kwargs["token"], expires=False)
+        except signing.BadSignature:
+            raise Http404("This link is not valid.") from None
+        self.comment = get_object_or_404(
+            Comment.objects.exclude(status=Comment.Status.TRASH), pk=comment_id
+        )
+        if not self.comment.is_public:
+            return redirect(self.comment.author_url_for_status())
+        self.object = get_object_or_404(
+            Article.objects.published().for_page(), pk=self.comment.article_id
+        )
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["robots"] = "noindex, nofollow"
+        context["own_comment"] = author_tools(self.comment)
         return context

@@ -387,6 +387,10 @@ COMMENT_VERIFY_LINK_SECONDS = env_int("COMMENT_VERIFY_LINK_SECONDS", 2 * 24 * 36
 COMMENT_NOTIFY_PER_HOUR = env_int("COMMENT_NOTIFY_PER_HOUR", 4)
 # Days an IP address and user agent are kept for moderation.
 COMMENT_IP_RETENTION_DAYS = env_int("COMMENT_IP_RETENTION_DAYS", 30)
+# How long a mailed link to download or erase a commenter's data keeps working.
+PRIVACY_LINK_SECONDS = env_int("PRIVACY_LINK_SECONDS", 24 * 3600)
+# Days the record of a privacy request (kind, address, outcome) is kept.
+PRIVACY_REQUEST_RETENTION_DAYS = env_int("PRIVACY_REQUEST_RETENTION_DAYS", 30)
 
 # --- Logging --------------------------------------------------------------
 

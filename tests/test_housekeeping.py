@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from comments.models import Comment
+from comments.models import Comment, PrivacyRequest
 from guard.models import RateCounter
 from guard.ratelimit import hit
 from pagecache.tasks import purge_tags
@@ -120,3 +120,18 @@ def test_housekeeping_removes_ended_rate_counters_only(db, settings):
         assert RateCounter.objects.count() == 1
         assert "Removed 1 ended rate-limit counter(s)." in output
     assert hit("test", "192.0.2.1", window_seconds=60, now=now) == 2
+
+
+def test_housekeeping_removes_privacy_requests_past_their_retention_period(db, settings):
+    settings.PRIVACY_REQUEST_RETENTION_DAYS = 30
+    ages = {}
+    for age in (31, 29):
+        request = PrivacyRequest.objects.create(kind="export", email=f"age{age}@example.org")
+        PrivacyRequest.objects.filter(pk=request.pk).update(
+            requested_at=timezone.now() - timedelta(days=age)
+        )
+        ages[age] = request.pk
+    output = housekeeping()
+    assert list(PrivacyRequest.objects.values_list("pk", flat=True)) == [ages[29]]
+    assert "Removed 1 old privacy request(s)." in output
+    assert "Removed 0 old privacy request(s)." in housekeeping()

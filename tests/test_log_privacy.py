@@ -8,6 +8,7 @@ the comment's id is what the logs may name.
 """
 
 import logging
+import re
 from datetime import timedelta
 
 import pytest
@@ -21,7 +22,7 @@ from comments.models import Comment
 from comments.moderation import set_status
 from subscriptions.models import Subscription
 from tests import smtp
-from tests.comments.helpers import post_comment
+from tests.comments.helpers import post_comment, soup
 from tests.factories import comment_data, make_comment, make_editor
 from tests.subscriptions.helpers import SITE, confirm, link_path
 from tests.test_security import log_in_through_the_admin_form
@@ -156,4 +157,42 @@ def test_confirmations_notices_digests_and_unsubscribing_log_nothing_personal(
     assert len(received) == 3  # confirmation, approval, then one digest of both replies
     Client().post(link_path(received[-1].text(), "unsubscribe"))
     assert any("digest" in line for line in log_lines)
+
+
+def test_editing_and_privacy_requests_log_nothing_personal(
+    client, seed_article, settings, discussion_rules, run_tasks, log_lines, mail_server
+):
+    settings.SITE_URL = "https://blog.example.org"
+    settings.COMMENT_RATE_PER_MINUTE = 5
+    discussion_rules(manual_approval=False, hold_link_count=1)
+    send = {"REMOTE_ADDR": IPV4}
+    posted = post_comment(client, comment_data(seed_article, email=EMAIL), **send)
+    landing = client.get(posted["Location"], **send)
+    edit_url = soup(landing).select_one("a.comment-edit-link")["href"]
+    edits = [
+        (edit_url, "Edited once."),
+        (edit_url, "Now with https://example.org/ in it."),  # back to pending
+        (edit_url, ""),  # invalid
+        (edit_url.rstrip("/") + "x/", "Forged."),  # refused
+        (edit_url, "Too fast."),  # rate limited
+    ]
+    statuses = []
+    for url, text in edits:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            statuses.append(client.post(url, {"comment": text}, **send).status_code)
+    assert statuses == [302, 302, 400, 403, 429]
+    for kind, address in (("export", EMAIL), ("erase", EMAIL), ("erase", "no.one@example.org")):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            client.post(reverse("comments:privacy"), {"email": address, "kind": kind}, **send)
+    run_tasks()
+    links = [
+        re.search(r"https://blog\.example\.org(\S+)", mail.text()).group(1)
+        for mail in mail_server.wait_for(2)
+    ]
+    assert len(links) == 2
+    for link in links:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            assert client.post(link, **send).status_code == 200
+    assert any("Privacy request" in line for line in log_lines)
+    assert any("was edited" in line for line in log_lines)
     assert_nothing_personal(log_lines)

@@ -216,3 +216,82 @@
   keepIssuedKey();
   sendKeyWithPosts();
 })();
+
+// --- Editing your own comment ------------------------------------------------
+// The page the author lands on after posting carries the comment's edit link
+// (signed, for the editing window only). This browser keeps it in
+// localStorage and, on the shared article page (the same for every reader),
+// adds an "Edit" link to that comment's card until the window closes. No
+// other browser has the link, so no other reader sees the control.
+(() => {
+  "use strict";
+
+  const EDITS_KEY = "immunoblog.edits";
+  const MAX_KEPT = 20;
+
+  function loadEdits() {
+    try {
+      const saved = JSON.parse(window.localStorage.getItem(EDITS_KEY) || "{}");
+      return saved && typeof saved === "object" ? saved : {};
+    } catch (error) {
+      return {};
+    }
+  }
+
+  function saveEdits(edits) {
+    try {
+      if (Object.keys(edits).length) {
+        window.localStorage.setItem(EDITS_KEY, JSON.stringify(edits));
+      } else {
+        window.localStorage.removeItem(EDITS_KEY);
+      }
+    } catch (error) {
+      // Without storage the link on the author's own page still works.
+    }
+  }
+
+  // Remember the edit links this page hands out; forget the ones whose window closed.
+  function rememberEditLinks(edits, now) {
+    for (const link of document.querySelectorAll("a.comment-edit-link[data-edit-until]")) {
+      const until = Date.parse(link.dataset.editUntil);
+      const id = link.dataset.commentId;
+      if (id && /^\d+$/.test(id) && until > now) {
+        edits[id] = { url: link.getAttribute("href"), until };
+      }
+    }
+    for (const [id, edit] of Object.entries(edits)) {
+      const usable =
+        edit && typeof edit.url === "string" && edit.url.startsWith("/comments/") && edit.until > now;
+      if (!usable) delete edits[id];
+    }
+    const newest = Object.entries(edits)
+      .sort((a, b) => b[1].until - a[1].until)
+      .slice(0, MAX_KEPT);
+    return Object.fromEntries(newest);
+  }
+
+  // Add "Edit" to this browser's own comments on the page, and take it away when time is up.
+  function showEditLinks(edits, now) {
+    for (const [id, edit] of Object.entries(edits)) {
+      const item = document.getElementById(`li-comment-${id}`);
+      const card = item && item.querySelector(":scope > .comment-body");
+      const shown = ":scope > .comment-author-tools .comment-edit-link, :scope > .comment-edit";
+      if (!card || item.querySelector(shown)) continue;
+      const tools = document.createElement("div");
+      tools.className = "comment-edit";
+      const link = document.createElement("a");
+      link.className = "comment-edit-link";
+      link.href = edit.url;
+      link.textContent = "Edit";
+      link.setAttribute("aria-label", "Edit your comment");
+      tools.append(link);
+      card.after(tools);
+      window.setTimeout(() => tools.remove(), Math.min(edit.until - now, 2 ** 31 - 1));
+    }
+  }
+
+  const now = Date.now();
+  const edits = rememberEditLinks(loadEdits(), now);
+  saveEdits(edits);
+  showEditLinks(edits, now);
+})();

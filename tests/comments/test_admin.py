@@ -172,6 +172,7 @@ def test_editors_group_has_exactly_article_discussion_and_viewing_permissions(db
         "view_purgefailure", "view_ratecounter", "view_mail",
         "view_commenter", "view_verification", "view_commenterkey", "view_notice",
         "view_subscription", "delete_subscription",
+        "view_commentversion", "view_privacyrequest",
     }  # fmt: skip
 
 
@@ -202,7 +203,9 @@ def test_discussion_settings_open_straight_from_the_admin(
                 "hold_link_count": "3",
                 "thread_depth": "2",
                 "close_after_days": "",
+                "edit_window_minutes": "10",
             },
         )
     assert saved.status_code == 302
     assert DiscussionSettings.load().thread_depth == 2
+    assert DiscussionSettings.load().edit_window_minutes == 10

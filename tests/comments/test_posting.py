@@ -98,12 +98,16 @@ def test_pending_comment_is_hidden_from_other_readers(client, seed_article):
     assert "awaiting moderation" not in page
 
 
-def test_approved_at_once_redirects_to_the_comment_anchor(client, seed_article, discussion_rules):
+def test_approved_at_once_redirects_to_the_comment_anchor_on_the_authors_page(
+    client, seed_article, discussion_rules
+):
     discussion_rules(manual_approval=False)
     response = post_comment(client, comment_data(seed_article))
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.APPROVED
-    assert response["Location"] == f"{seed_article.get_absolute_url()}#comment-{comment.pk}"
+    assert response["Location"].startswith("/comments/posted/")
+    assert response["Location"].endswith(f"/#comment-{comment.pk}")
+    assert comment.pk in comment_ids(client.get(response["Location"]))
     assert comment.pk in comment_ids(client.get(seed_article.get_absolute_url()))
 
 

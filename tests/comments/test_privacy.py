@@ -246,6 +246,15 @@ PUBLIC_PAGES = [
     pytest.param(get(lambda d: "/no-such-page/"), 404, id="not-found"),
     pytest.param(get(lambda d: "/articles/no-such-article/"), 404, id="article-not-found"),
     pytest.param(get(lambda d: "/comments/pending/not-a-token/"), 404, id="bad-pending-link"),
+    pytest.param(get(lambda d: "/comments/posted/not-a-token/"), 404, id="bad-posted-link"),
+    pytest.param(get(lambda d: reverse("comments:privacy")), 200, id="your-data"),
+    pytest.param(get(lambda d: reverse("comments:privacy_sent")), 200, id="your-data-sent"),
+    pytest.param(
+        get(lambda d: "/comments/privacy/confirm/not-a-token/"), 404, id="bad-privacy-link"
+    ),
+    pytest.param(
+        get(lambda d: f"/comments/{d.approved[0].pk}/edit/not-a-token/"), 403, id="bad-edit-link"
+    ),
     pytest.param(get(lambda d: reverse("admin:login")), 200, id="admin-login"),
     pytest.param(
         get(lambda d: reverse("articles:preview", args=[d.article.pk])), 302, id="preview"

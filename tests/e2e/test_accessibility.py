@@ -90,7 +90,7 @@ def test_posted_comment_is_announced_without_changing_the_page(
     post_button(page).click()
     comment = Comment.objects.get(author_name="Rosa")
     assert comment.status == Comment.Status.APPROVED
-    expect(page).to_have_url(re.compile(rf"{re.escape(ARTICLE)}#comment-{comment.pk}$"))
+    expect(page).to_have_url(re.compile(rf"/comments/posted/[^/]+/#comment-{comment.pk}$"))
     expect(announcer).to_have_text("Your comment has been posted.")
     expect(page.locator(f"#li-comment-{comment.pk}")).to_have_class(re.compile("is-just-posted"))
 
@@ -123,3 +123,33 @@ def test_comment_tree_is_nested_lists_naming_each_reply_parent(page, seed_articl
     box = hidden.bounding_box()
     assert box["width"] <= 1
     assert box["height"] <= 1
+
+
+def test_authors_page_and_edit_page_have_no_serious_violations(
+    new_context, axe_source, seed_article, discussion_rules
+):
+    discussion_rules(manual_approval=False)
+    texts = iter(f"Thank you for part {n} of this." for n in range(10))
+
+    def post(page):
+        page.goto(ARTICLE)
+        fill_comment_form(page, comment=next(texts), name="Rosa", email="r@x.org")
+        post_button(page).click()
+        expect(page.get_by_text("Your comment is published.")).to_be_visible()
+
+    def post_then_edit(page):
+        post(page)
+        page.locator(".comment-author-tools").get_by_role("link", name="Edit").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Edit your comment")
+
+    check_page(new_context, axe_source, post)
+    check_page(new_context, axe_source, post_then_edit)
+
+
+def test_your_data_page_has_no_serious_violations(new_context, axe_source, seed_article):
+    def open_form(page):
+        page.goto("/")
+        page.get_by_role("link", name="Your data").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Your data: download or erase it")
+
+    check_page(new_context, axe_source, open_form)

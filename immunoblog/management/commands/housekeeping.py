@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django_tasks_db.models import DBTaskResult
 
 from comments.privacy import purge_expired_addresses
+from comments.selfservice import prune_requests as prune_privacy_requests
 from guard.ratelimit import prune_counters
 from guard.retention import purge_expired_access_records
 from outbox.tasks import prune_records as prune_mail_records
@@ -38,8 +39,9 @@ class Command(BaseCommand):
         "Run the periodic jobs: prune finished background tasks and ended rate-limit "
         "counters, and remove commenters' IP addresses and browsers and the admin's sign-in "
         "records past COMMENT_IP_RETENTION_DAYS, the record of mail sent past "
-        "OUTBOX_RECORD_DAYS, and expired confirmation links with the addresses never "
-        "confirmed. Safe to run at any time."
+        "OUTBOX_RECORD_DAYS, expired confirmation links with the addresses never "
+        "confirmed, and commenters' privacy requests past PRIVACY_REQUEST_RETENTION_DAYS. "
+        "Safe to run at any time."
     )
 
     def handle(self, **options):
@@ -58,3 +60,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Removed the record of {mails} mail(s) sent or given up.")
         verifications = purge_expired_verifications()
         self.stdout.write(f"Removed {verifications} expired confirmation link(s).")
+        requests = prune_privacy_requests()
+        self.stdout.write(f"Removed {requests} old privacy request(s).")
