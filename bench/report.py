@@ -363,10 +363,11 @@ Varnish with deploy/varnish/default.vcl in front of the cached server
 (`running_varnish`); and a bare Django project (`bench/bare/`: no middleware,
 no database, no apps, served by the same harness) whose one view returns the
 bytes of the real page of that size, fetched once from the uncached server,
-with the same Content-Type. Browsers ask for gzip and Varnish keeps and sends
-pages gzipped, so Varnish is loaded with `Accept-Encoding: gzip` and compared
-with the bare view sending the very bytes Varnish sent (fetched once from it,
-with `Content-Encoding: gzip`): "bare gzipped". The app servers do not
+with the same headers (all but those its own server writes: Date, Server,
+framing), so every server sends the same response. Browsers ask for gzip
+and Varnish keeps and sends pages gzipped, so Varnish is loaded with
+`Accept-Encoding: gzip` and compared with the bare view sending the very
+response Varnish sent (fetched once from it, gzipped): "bare gzipped". The app servers do not
 compress; they and plain "bare" are loaded without the header. After a
 warm-up run per server and size, wrk loads each server in turn, interleaved
 (the order rotated each round); every figure is the median over rounds, and

@@ -1,4 +1,4 @@
-"""Load-test the article page against a bare Django view returning the same bytes.
+"""Load-test the article page against a bare Django view returning the same response.
 
     .venv/bin/python bench/run.py            # full run, writes docs/benchmarks.md
     .venv/bin/python bench/run.py --quick    # short run (or BENCH_QUICK=1 make bench)
@@ -140,26 +140,36 @@ def start_servers(stack, env, tmp, articles):
     return bare, bare_gzip, uncached, cached, varnish, page_bytes
 
 
+# Headers the bare server does not repeat: its own server writes them (Date,
+# Server, framing) or they describe a cache's work (Varnish's Age, Via, ...).
+NOT_REPEATED = {
+    "date", "server", "connection", "transfer-encoding", "keep-alive",
+    "age", "via", "x-varnish", "x-cache", "accept-ranges",
+}  # fmt: skip
+
+
 def fetch(url, *, gzip=False):
+    """(body, headers) of a GET of `url`, asking for gzip when told to."""
     request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gzip else {})
     with urllib.request.urlopen(request, timeout=60) as response:
         if gzip and response.headers["Content-Encoding"] != "gzip":
             raise RuntimeError(f"{url} did not answer gzipped")
-        return response.read(), response.headers["Content-Type"]
+        return response.read(), response.headers
 
 
 def save_pages(server, articles, pages_dir, *, gzip=False):
-    """The real pages' bytes and Content-Type, for the bare server to return.
+    """The real pages' bytes and headers, for the bare server to send back as they are.
 
-    With `gzip`, the bytes `server` sends a browser that accepts gzip,
+    With `gzip`, the response `server` gives a browser that accepts gzip,
     saved as "<size>-gz".
     """
     sizes = {}
     for article in articles:
-        body, content_type = fetch(server.origin + article.path, gzip=gzip)
+        body, headers = fetch(server.origin + article.path, gzip=gzip)
         name = f"{article.size}-gz" if gzip else str(article.size)
+        kept = [(key, value) for key, value in headers.items() if key.lower() not in NOT_REPEATED]
         (pages_dir / f"{name}.body").write_bytes(body)
-        (pages_dir / f"{name}.type").write_text(content_type)
+        (pages_dir / f"{name}.headers").write_text(json.dumps(kept))
         sizes[article.size] = len(body)
     return sizes
 

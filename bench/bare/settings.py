@@ -20,6 +20,6 @@ TEMPLATES = []
 USE_I18N = False
 USE_TZ = True
 
-# Where the benchmark saved the real pages: NAME.body (bytes) and NAME.type
-# (the Content-Type header they were served with).
+# Where the benchmark saved the real pages: NAME.body (bytes) and NAME.headers
+# (JSON: the headers they were served with).
 BARE_PAGES_DIR = os.environ.get("BENCH_BARE_PAGES", "")
