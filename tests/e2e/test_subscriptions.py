@@ -8,8 +8,10 @@ from playwright.sync_api import expect
 
 from comments.models import Comment
 from comments.moderation import set_status
+from subscriptions.models import Subscription
 from tests.conftest import SEED_SLUG
 from tests.e2e.test_commenting import AWAITING, fill_comment_form, post_button
+from tests.subscriptions.helpers import make_verified
 
 pytestmark = pytest.mark.e2e
 
@@ -80,3 +82,38 @@ def test_without_javascript_the_box_still_sends_the_confirmation_mail(
     page.goto(confirm_link(mail_server, site))
     page.get_by_role("button", name="Confirm my address").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your address is confirmed")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_a_follower_reads_the_reply_notice_and_unsubscribes_from_its_link(
+    new_context, site, settings, seed_article, mail_server, run_tasks, javascript
+):
+    settings.SITE_URL = site.base
+    followed = Comment.objects.create(
+        article=seed_article, author_name="Lin", author_email=EMAIL, body="Tell me of replies.",
+        status=Comment.Status.APPROVED,
+    )  # fmt: skip
+    make_verified(EMAIL, comment=followed)
+    reply = Comment.objects.create(
+        article=seed_article, parent=followed, author_name="Omar", author_email="o@example.org",
+        body="Here is a reply.",
+    )  # fmt: skip
+    set_status(Comment.objects.filter(pk=reply.pk), Comment.Status.APPROVED)
+    run_tasks()
+    (notice,) = mail_server.wait_for(1)
+    assert notice.recipients == [EMAIL]
+    assert "Here is a reply." in notice.text()
+
+    page = new_context(java_script_enabled=javascript).new_page()
+    reply_link = re.search(re.escape(site.base) + r"(/articles/\S+#comment-\d+)", notice.text())
+    page.goto(reply_link.group(1))
+    expect(page.locator(f"#comment-{reply.pk}")).to_contain_text("Here is a reply.")
+
+    unsubscribe = re.search(re.escape(site.base) + r"(/subscriptions/unsubscribe/\S+?/)\s",
+                            notice.text())  # fmt: skip
+    page.goto(unsubscribe.group(1))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Stop email about your comments")
+    assert Subscription.objects.filter(comment=followed).exists()  # opening it changes nothing
+    page.get_by_role("button", name="Unsubscribe").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are unsubscribed")
+    assert not Subscription.objects.exists()
