@@ -117,6 +117,22 @@ def comparable_name(name):
     return " ".join(folded.split())
 
 
+def email_field(**options):
+    """The commenter's email address, as every form that asks for it takes it."""
+    return forms.EmailField(
+        label="Email",
+        max_length=MAX_EMAIL_LENGTH,
+        validators=TEXT_VALIDATORS,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "size": 30}),
+        error_messages={
+            "required": "Please enter your email address.",
+            "invalid": "Please enter a valid email address, such as name@example.com.",
+            "max_length": "Your email address is too long (at most %(limit_value)s characters).",
+        },
+        **options,
+    )
+
+
 class CommentForm(forms.Form):
     """The "Leave a Reply" form, with WordPress's fields, limits and messages.
 
@@ -145,17 +161,7 @@ class CommentForm(forms.Form):
             "max_length": "Your name is too long (at most %(limit_value)s characters).",
         },
     )
-    email = forms.EmailField(
-        label="Email",
-        max_length=MAX_EMAIL_LENGTH,
-        validators=TEXT_VALIDATORS,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "size": 30}),
-        error_messages={
-            "required": "Please enter your email address.",
-            "invalid": "Please enter a valid email address, such as name@example.com.",
-            "max_length": "Your email address is too long (at most %(limit_value)s characters).",
-        },
-    )
+    email = email_field()
     url = forms.URLField(
         label="Website",
         required=False,
@@ -292,17 +298,8 @@ class EditForm(forms.Form):
 class PrivacyRequestForm(forms.Form):
     """A commenter asks for a mailed link to download or erase the data kept with an address."""
 
-    email = forms.EmailField(
-        label="Email",
-        max_length=MAX_EMAIL_LENGTH,
-        validators=TEXT_VALIDATORS,
-        help_text="The address you gave with your comments. The link is mailed there.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "size": 30}),
-        error_messages={
-            "required": "Please enter your email address.",
-            "invalid": "Please enter a valid email address, such as name@example.com.",
-            "max_length": "Your email address is too long (at most %(limit_value)s characters).",
-        },
+    email = email_field(
+        help_text="The address you gave with your comments. The link is mailed there."
     )
     kind = forms.ChoiceField(
         label="What would you like to do?",

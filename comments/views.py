@@ -108,9 +108,41 @@ def csrf_token(request):
     return JsonResponse({"token": get_token(request)})
 
 
+class AuthorsCommentPage(ArticlePageMixin, DetailView):
+    """The article as the author of one comment sees it, reached by a signed link.
+
+    Never cached and never indexed: it carries the comment's edit link while
+    the editing window is open.
+    """
+
+    def own_comment(self, token, *, expires):
+        """The comment the signed token names; 404 once trashed or deleted.
+
+        A tampered token raises signing.BadSignature, an expired one
+        signing.SignatureExpired: each page answers those its own way.
+        """
+        comment_id = comment_id_from_token(token, expires=expires)
+        return get_object_or_404(
+            Comment.objects.exclude(status=Comment.Status.TRASH), pk=comment_id
+        )
+
+    def show(self, comment):
+        self.comment = comment
+        self.object = get_object_or_404(
+            Article.objects.published().for_page(), pk=comment.article_id
+        )
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["robots"] = "noindex, nofollow"
+        context["own_comment"] = author_tools(self.comment)
+        return context
+
+
 @method_decorator(never_cache, name="dispatch")
-class PendingCommentView(ArticlePageMixin, DetailView):
-    """The article as the author of a pending comment sees it, through a signed link.
+class PendingCommentView(AuthorsCommentPage):
+    """The article with a pending comment shown to its author alone.
 
     Nobody else can reach the comment: the link is signed with the site's
     secret and expires after COMMENT_PENDING_LINK_SECONDS.
@@ -118,57 +150,34 @@ class PendingCommentView(ArticlePageMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         try:
-            comment_id = comment_id_from_token(kwargs["token"])
+            comment = self.own_comment(kwargs["token"], expires=True)
         except signing.SignatureExpired:
             return render(request, "comments/pending_expired.html", status=410)
         except signing.BadSignature:
             raise Http404("This link is not valid.") from None
-        self.comment = get_object_or_404(
-            Comment.objects.exclude(status=Comment.Status.TRASH), pk=comment_id
-        )
-        if self.comment.is_public:
-            return redirect(self.comment.get_absolute_url())
-        self.object = get_object_or_404(
-            Article.objects.published().for_page(), pk=self.comment.article_id
-        )
-        return self.render_to_response(self.get_context_data(object=self.object))
+        if comment.is_public:
+            return redirect(comment.get_absolute_url())
+        return self.show(comment)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["robots"] = "noindex, nofollow"
-        context["pending_comment"] = self.comment
-        context["own_comment"] = author_tools(self.comment)
-        return context
+        return super().get_context_data(pending_comment=self.comment, **kwargs)
 
 
 @method_decorator(never_cache, name="dispatch")
-class PostedCommentView(ArticlePageMixin, DetailView):
+class PostedCommentView(AuthorsCommentPage):
     """The article as the author of a published comment sees it right after posting.
 
     The same signed link as a pending comment's: the page says the comment
     is published and carries its edit link while the editing window is
-    open, so it is never cached and never indexed. The shared article page
-    stays the same for everyone; comments.js adds the edit link there from
-    this browser's own storage.
+    open. The shared article page stays the same for everyone; comments.js
+    adds the edit link there from this browser's own storage.
     """
 
     def get(self, request, *args, **kwargs):
         try:
-            comment_id = comment_id_from_token(kwargs["token"], expires=False)
+            comment = self.own_comment(kwargs["token"], expires=False)
         except signing.BadSignature:
             raise Http404("This link is not valid.") from None
-        self.comment = get_object_or_404(
-            Comment.objects.exclude(status=Comment.Status.TRASH), pk=comment_id
-        )
-        if not self.comment.is_public:
-            return redirect(self.comment.author_url_for_status())
-        self.object = get_object_or_404(
-            Article.objects.published().for_page(), pk=self.comment.article_id
-        )
-        return self.render_to_response(self.get_context_data(object=self.object))
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["robots"] = "noindex, nofollow"
-        context["own_comment"] = author_tools(self.comment)
-        return context
+        if not comment.is_public:
+            return redirect(comment.author_url_for_status())
+        return self.show(comment)

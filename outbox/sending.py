@@ -10,12 +10,11 @@ passed: a mail server that is down delays mail and loses none.
 from django.db import transaction
 
 from .models import Mail
+from .tasks import deliver
 
 
 def send(kind, to, subject, text, *, html="", headers=None):
     """Queue one message to each address in `to`; return the Mail rows."""
-    from .tasks import deliver
-
     addresses = [to] if isinstance(to, str) else list(to)
     mails = [
         Mail.objects.create(
