@@ -2,9 +2,12 @@
 comment's admin page from the article; readers' shared pages never show any of it."""
 
 import json
+from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -412,3 +415,30 @@ def test_an_editors_article_page_costs_a_fixed_number_of_queries(
     with django_assert_num_queries(7):
         page = editor_client.get(url)
     assert len(soup(page).select(".comment-admin-link")) == 30
+
+
+# --- Creating an editor with a name ----------------------------------------------------
+
+
+def test_an_editor_created_with_a_name_comments_under_it(client, seed_article, monkeypatch):
+    monkeypatch.setenv("EDITOR_PASSWORD", "a-long-Passphrase-for-editors-7")
+    call_command(
+        "create_editor", "alice", "alice@immunoblog.example", password_from_env="EDITOR_PASSWORD",
+        first_name=" Alice ", last_name="Liddell", stdout=StringIO(),
+    )  # fmt: skip
+    alice = get_user_model().objects.get(username="alice")
+    assert alice.check_password("a-long-Passphrase-for-editors-7")
+    client.force_login(alice)
+    post_comment(client, editor_data(seed_article))
+    comment = Comment.objects.get()
+    assert (comment.author_name, comment.is_by_editor) == ("Alice Liddell", True)
+
+
+def test_an_editors_name_too_long_for_an_account_is_refused(monkeypatch):
+    monkeypatch.setenv("EDITOR_PASSWORD", "a-long-Passphrase-for-editors-7")
+    with pytest.raises(CommandError, match="at most 150 characters"):
+        call_command(
+            "create_editor", "alice", "alice@immunoblog.example",
+            password_from_env="EDITOR_PASSWORD", first_name="A" * 151,
+        )  # fmt: skip
+    assert not get_user_model().objects.filter(username="alice").exists()
