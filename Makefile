@@ -73,10 +73,10 @@ format: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
 
-## Create an editor account: make editor USERNAME=alice EMAIL=alice@example.com
+## Create an editor account: make editor USERNAME=alice EMAIL=alice@example.com FIRST_NAME=Alice LAST_NAME=Liddell
 editor: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py create_editor $(USERNAME) $(EMAIL)
+	$(BIN)/python manage.py create_editor $(USERNAME) $(EMAIL) --first-name "$(FIRST_NAME)" --last-name "$(LAST_NAME)"
 
 ## Refresh requirements*.txt from pyproject.toml, keeping current pins; UPGRADE=1 takes the newest allowed
 lock: | $(BIN)/python

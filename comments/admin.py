@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator, slugify
 
+from .admin_reply import ReplyAdminMixin
 from .models import Comment, DiscussionSettings, PrivacyRequest
 from .moderation import set_status
 from .privacy import comments_by, erase_commenter, export_commenter
@@ -26,7 +27,7 @@ class CommenterForm(forms.Form):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ReplyAdminMixin, admin.ModelAdmin):
     """The moderation queue."""
 
     list_display = [

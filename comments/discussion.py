@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from .forms import CommentForm
+from .forms import CommentForm, EditorCommentForm
 from .models import Comment, DiscussionSettings
 from .moderation import comments_open
 from .thread import entry_schema, flatten
@@ -22,7 +22,7 @@ from .thread import entry_schema, flatten
 _BLANK_LINES = re.compile(r"\n\s*\n")
 THREAD_FIELDS = (
     "pk", "parent_id", "author_name", "author_email", "author_url", "body", "body_html",
-    "created_at", "edited_at",
+    "created_at", "edited_at", "is_by_editor",
 )  # fmt: skip
 
 
@@ -33,6 +33,7 @@ class Discussion:
     is_open: bool
     entries: list = field(default_factory=list)
     reply_to: object = None  # the entry's comment (a row) the form replies to
+    editor: object = None  # the signed-in editor viewing it (comments.editors.Editor)
 
     @property
     def heading(self):
@@ -43,7 +44,7 @@ class Discussion:
 
     @property
     def form_html(self):
-        return blank_form_html()
+        return blank_form_html(for_editor=self.editor is not None)
 
     @property
     def urls(self):
@@ -106,8 +107,9 @@ def discussion_urls():
     }
 
 
-@lru_cache(maxsize=1)
-def blank_form_html():
-    """The empty form's fields, the same for every reader, so rendered once per process."""
-    html = render_to_string("comments/includes/form_fields.html", {"form": CommentForm()})
+@lru_cache(maxsize=2)
+def blank_form_html(for_editor=False):
+    """The empty form's fields, the same for every reader (or editor): rendered once per process."""
+    form = EditorCommentForm() if for_editor else CommentForm()
+    html = render_to_string(form.fields_template, {"form": form})
     return SafeString(_BLANK_LINES.sub("\n", html))

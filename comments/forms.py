@@ -204,14 +204,18 @@ class CommentForm(forms.Form):
         },
     )
 
+    fields_template = "comments/includes/form_fields.html"
+    for_editor = False
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["url"].validators.append(
-            URLValidator(
-                schemes=["http", "https"],
-                message=self.fields["url"].error_messages["invalid"],
+        if "url" in self.fields:  # an editor's form has none
+            self.fields["url"].validators.append(
+                URLValidator(
+                    schemes=["http", "https"],
+                    message=self.fields["url"].error_messages["invalid"],
+                )
             )
-        )
         self.fields["article"].queryset = Article.objects.published()
 
     def unchecked(self):
@@ -281,6 +285,19 @@ class CommentForm(forms.Form):
 
     def error_codes(self):
         return {error.code for error in self.errors.as_data().get(NON_FIELD_ERRORS, [])}
+
+
+class EditorCommentForm(CommentForm):
+    """The form a signed-in editor sees: the comment alone.
+
+    The posting function signs it with the editor's public name
+    (comments.editors); whatever name, address or website a request sends
+    is not read.
+    """
+
+    author = email = url = save_details = notify = commenter_key = phone = None
+    fields_template = "comments/includes/editor_form_fields.html"
+    for_editor = True
 
 
 class EditForm(forms.Form):

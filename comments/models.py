@@ -178,6 +178,11 @@ class Comment(models.Model):
         editable=False,
         related_name="comments",
     )
+    # Set by the posting function when a signed-in editor posts, never by a
+    # form: the card's "Editor" badge. Stored, so it stays true after the
+    # editor's account loses its rights or is deleted, and the thread query
+    # needs no join to print it.
+    is_by_editor = models.BooleanField("by an editor", default=False, editable=False)
 
     objects = CommentQuerySet.as_manager()
 

@@ -22,7 +22,8 @@ from articles.models import Article
 from guard.clientaddr import client_address, limit_address
 from guard.siteurl import site_url
 
-from .forms import CommentForm, comparable_name
+from .editors import author_fields, is_editor
+from .forms import CommentForm, EditorCommentForm, comparable_name
 from .models import MAX_USER_AGENT_LENGTH, Comment, DiscussionSettings
 from .moderation import decide
 from .signals import author_vouched_for, comment_posted
@@ -61,7 +62,12 @@ class Client:
 
     @property
     def is_editor(self):
-        return self.user is not None and self.user.has_perm("comments.change_comment")
+        return is_editor(self.user)
+
+    @property
+    def form_class(self):
+        """An editor's form asks for the comment alone; everyone else's for name and email too."""
+        return EditorCommentForm if self.is_editor else CommentForm
 
     @property
     def network(self):
@@ -132,8 +138,12 @@ def vouched_author(email, key):
 
 
 def post_comment(data, client):
-    """Validate and store a comment; return the form (with any errors) and the comment."""
-    form = CommentForm(data)
+    """Validate and store a comment; return the form (with any errors) and the comment.
+
+    A signed-in editor's comment is signed with their public name and
+    flagged `is_by_editor`, whatever name the request sent.
+    """
+    form = client.form_class(data)
     if form.is_trap_filled:
         # Whatever else it sent, a robot gets no error messages to learn from.
         logger.info("Discarded a comment that filled the robot trap.")
@@ -141,6 +151,8 @@ def post_comment(data, client):
     if not form.is_valid():
         return PostResult(form)
     values = form.cleaned_data
+    if client.is_editor:
+        values = {**values, **author_fields(client.user)}
     comment = Comment(
         article=values["article"],
         parent=values["parent"],
@@ -152,6 +164,7 @@ def post_comment(data, client):
         client_network=client.network,
         user_agent=client.user_agent,
         user=client.user,
+        is_by_editor=client.is_editor,
     )
     # Sanitising is the costly step: done before the article's write lock is
     # taken, so a long comment never makes the posts behind it wait.

@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from .editors import author_schema
 from .sanitize import is_safe_url
 
 AVATAR_HUES = 12
@@ -96,6 +97,7 @@ def entry(comment, *, depth, parent, can_reply, is_pending=False):
         "has_replies": False,
         "closing": SafeString(""),
         "author_name": comment.author_name,
+        "is_by_editor": comment.is_by_editor,  # the "Editor" badge (comments.editors)
         "author_url": url if url and is_safe_url(url) else "",
         "initials": initials(comment.author_name),
         "hue": avatar_hue(comment.author_email, comment.author_name),
@@ -115,7 +117,11 @@ def entry_schema(entry):
         "@type": "Comment",
         "@id": f"#comment-{entry['pk']}",
         "url": f"#comment-{entry['pk']}",
-        "author": {"@type": "Person", "name": entry["author_name"]},
+        "author": (
+            author_schema(entry["author_name"])
+            if entry["is_by_editor"]
+            else {"@type": "Person", "name": entry["author_name"]}
+        ),
         "dateCreated": entry["created_iso"],
         "text": entry["comment"].body,
     }

@@ -11,11 +11,11 @@ from django.views.generic import DetailView
 
 from articles.models import Article
 from articles.views import ArticlePageMixin
-from guard.clientaddr import client_address
 from guard.origin import is_cross_site
 
 from . import ratelimit
 from .editing import author_tools
+from .editors import editor_from_request
 from .forms import CommentForm, parse_id
 from .models import Comment
 from .services import Client, post_comment
@@ -38,6 +38,7 @@ def _form_page(request, form, *, status, confirm=False, rate_limited=False):
         "confirmed": confirm or form.data.get("confirmed") == "1",
         "rate_limited": rate_limited,
         "parent_id": parse_id(form.data.get("parent")),
+        "editor": editor_from_request(request) if form.for_editor else None,
         # A fresh token: whoever saw this page can post it.
         "csrf_token_value": get_token(request),
     }
@@ -79,14 +80,16 @@ def post(request):
     if is_cross_site(request):
         return render(request, "comments/cross_site.html", status=403)
     data = _posted_data(request)
-    if not ratelimit.allow(client_address(request)):
-        return _form_page(request, CommentForm(data).unchecked(), status=429, rate_limited=True)
-    if not _csrf_passes(request):
-        form = CommentForm(data)
-        return _form_page(request, form, status=200 if form.is_valid() else 400, confirm=True)
     # Confirmed on our confirmation page, which another site may have led to:
     # no editor's privileges for it, whoever is logged in.
     client = Client.from_request(request, stranger=data.get("confirmed") == "1")
+    if not ratelimit.allow(client.ip_address):
+        form = client.form_class(data).unchecked()
+        return _form_page(request, form, status=429, rate_limited=True)
+    if not _csrf_passes(request):
+        # A stranger's form, whoever is signed in: the confirmed post is a stranger's.
+        form = CommentForm(data)
+        return _form_page(request, form, status=200 if form.is_valid() else 400, confirm=True)
     result = post_comment(data, client)
     if result.discarded:
         # Answer a robot as if all went well: back to the article.

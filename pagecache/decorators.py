@@ -1,7 +1,7 @@
 from functools import wraps
 
 from django.conf import settings
-from django.utils.cache import patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import http_date
 
 from . import tags as page_tags
@@ -32,7 +32,7 @@ def mark_shared(response, tags):
 
 
 def shared_page(tags=()):
-    """Mark a view's 200 responses as shared pages.
+    """Mark a view's 200 responses as shared pages (for requests without a session).
 
     `tags` lists what every response of the view shows; a view adds the tags
     of what it found (an article's id, say) as `response.page_tags`. The
@@ -44,7 +44,11 @@ def shared_page(tags=()):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             response = view(request, *args, **kwargs)
-            if response.status_code == 200:
+            if settings.SESSION_COOKIE_NAME in request.COOKIES:
+                # A signed-in editor's page may carry their own tools (Edit
+                # links, a form with a token): private, whatever sits in front.
+                add_never_cache_headers(response)
+            elif response.status_code == 200:
                 mark_shared(response, [*tags, *getattr(response, "page_tags", ())])
             return response
 

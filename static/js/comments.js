@@ -102,6 +102,8 @@
   }
 
   function storeDetails() {
+    // An editor's form has no such fields: the details this browser saved stay as they are.
+    if (!consent) return;
     try {
       if (consent && consent.checked) {
         const saved = {};

@@ -47,6 +47,7 @@ def test_queue_lists_article_author_email_excerpt_status_date_and_ip(editor_clie
         "Status",
         "Created at",
         "IP address",
+        "Reply",
     ]
     row = page.select_one("#result_list tbody tr").get_text(" ", strip=True)
     for text in ("Quinn", "quinn@example.com", "Pending words", "Pending", "198.51.100.23"):

@@ -21,8 +21,13 @@ class Command(BaseCommand):
             metavar="VARIABLE",
             help="Read the password from this environment variable instead of asking.",
         )
+        # The name their comments on the site are signed with (never the username).
+        parser.add_argument("--first-name", default="", help="First name, shown on comments.")
+        parser.add_argument("--last-name", default="", help="Last name, shown on comments.")
 
-    def handle(self, username, email, password_from_env=None, **options):
+    def handle(
+        self, username, email, password_from_env=None, first_name="", last_name="", **options
+    ):
         User = get_user_model()
         if User.objects.filter(username=username).exists():
             raise CommandError(f"There is already an account called {username!r}.")
@@ -32,6 +37,11 @@ class Command(BaseCommand):
             if password != getpass("Password (again): "):
                 raise CommandError("The passwords do not match.")
         user = User(username=username, email=email, is_staff=True)
+        user.first_name, user.last_name = first_name.strip(), last_name.strip()
+        try:
+            user.clean_fields(exclude=["password", "username", "email"])
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
         try:
             validate_password(password, user)
         except ValidationError as error:
