@@ -89,7 +89,9 @@ def test_queue_filters_by_status_and_article(editor_client, seed_article):
     make_comment(other, status=Comment.Status.PENDING)
     by_status = soup(editor_client.get(CHANGELIST, {"status": "pending"}))
     assert len(by_status.select("#result_list tbody tr")) == 2
-    both = soup(editor_client.get(CHANGELIST, {"status": "pending", "article__id__exact": other.pk}))
+    both = soup(
+        editor_client.get(CHANGELIST, {"status": "pending", "article__id__exact": other.pk})
+    )
     assert len(both.select("#result_list tbody tr")) == 1
 
 
