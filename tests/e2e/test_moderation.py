@@ -5,7 +5,10 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from tests.e2e.conftest import DESKTOP, save_screenshot
+from comments.signing import moderation_token
+from tests.e2e.conftest import AXE_SCRIPT, DESKTOP, save_screenshot
+from tests.e2e.support import axe_violations
+from tests.e2e.test_accessibility import SCHEMES
 from tests.factories import make_comment, make_editor
 
 pytestmark = pytest.mark.e2e
@@ -13,11 +16,11 @@ pytestmark = pytest.mark.e2e
 QUEUE = reverse("admin:comments_comment_changelist")
 
 
-def sign_in(context):
-    make_editor(username="moderator", first_name="Mo")
+def sign_in(context, username="moderator"):
+    make_editor(username=username, first_name="Mo")
     page = context.new_page()
     page.goto("/admin/")
-    page.get_by_label("Username").fill("moderator")
+    page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("correct horse battery")
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Articles and discussion")).to_be_visible()
@@ -36,9 +39,8 @@ def test_row_buttons_moderate_and_come_back_to_the_same_filtered_list(
     )
     make_comment(seed_article, author_name="Already Public")
     editor = sign_in(new_context(java_script_enabled=javascript))
-    badge = editor.locator("#content-main .model-comment .pending-badge")
-    expect(badge).to_contain_text("2")
-    badge.click()
+    expect(editor.locator("#content-main .model-comment .pending-badge")).to_contain_text("2")
+    editor.get_by_role("link", name="2 comments awaiting moderation").click()
     expect(editor.locator("#changelist-filter li.selected", has_text="Pending")).to_have_count(1)
 
     editor.locator("#result_list tr", has_text="Food allergies too?").get_by_role(
@@ -103,3 +105,35 @@ def test_the_queues_columns_are_readable_at_1280_px_without_scrolling_sideways(
         assert box["x"] >= 0, column
         assert box["x"] + box["width"] <= DESKTOP["width"], column
     save_screenshot(editor, "admin-queue-desktop")
+
+
+def test_the_navigations_quick_filter_keeps_comments_and_its_badge(new_context, seed_article):
+    make_comment(seed_article, status="pending")
+    editor = sign_in(new_context())
+    editor.goto(QUEUE)
+    editor.locator("#nav-filter").fill("comm")
+    comments = editor.locator("#nav-sidebar tr.model-comment")
+    expect(comments).to_be_visible()
+    expect(comments.locator(".pending-badge")).to_have_text("1 awaiting moderation")
+    expect(editor.locator("#nav-sidebar tr.model-article")).to_be_hidden()
+
+
+def test_the_queue_and_a_mailed_links_page_have_no_serious_accessibility_violations(
+    new_context, seed_article
+):
+    held = make_comment(seed_article, status="pending", body="Held for a look.")
+    reply = make_comment(seed_article, parent=held, status="pending")
+    pages = [
+        f"{QUEUE}?status=pending",
+        reverse("admin:comments_comment_moderate", args=[moderation_token(reply, "approved")]),
+        reverse("admin:comments_comment_preview", args=[held.pk]),
+    ]
+    found = {}
+    for scheme in SCHEMES:
+        editor = sign_in(new_context(bypass_csp=True, color_scheme=scheme), username=scheme)
+        for path in pages:
+            editor.goto(path)
+            violations = axe_violations(editor, AXE_SCRIPT.read_text())
+            if violations:
+                found[(scheme, path)] = violations
+    assert not found, found
