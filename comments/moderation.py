@@ -1,7 +1,9 @@
-"""Discussion rules: whether comments are open, and what happens to a new one.
+"""Discussion rules: whether comments are open, what happens to a new one, and moderation.
 
-Each rule is a small function of its inputs, so each can be tested alone; the
-admin actions and the posting function share `set_status` and `decide`.
+Each rule is a small function of its inputs, so each can be tested alone. The
+posting function calls `decide`; every editor's move (the admin's bulk
+actions and row buttons, the links in the moderation mail) calls
+`set_status`; housekeeping calls `empty_trash`.
 """
 
 import re
