@@ -22,7 +22,7 @@ from django.utils.text import Truncator, slugify
 
 from . import moderate_views
 from .models import Comment, DiscussionSettings, EditorMailPreference, PrivacyRequest
-from .moderation import VIA_ACTION, VIA_ROW, set_status
+from .moderation import DONE, VIA_ACTION, VIA_ROW, set_status
 from .privacy import comments_by, erase_commenter, export_commenter
 
 
@@ -93,12 +93,6 @@ ROW_ACTIONS = {
         (Comment.Status.PENDING, "Restore"),
         (Comment.Status.SPAM, "Spam"),
     ],
-}
-ROW_MESSAGES = {
-    Comment.Status.APPROVED: "approved",
-    Comment.Status.PENDING: "moved back to pending",
-    Comment.Status.SPAM: "marked as spam",
-    Comment.Status.TRASH: "moved to the trash",
 }
 
 
@@ -318,7 +312,7 @@ class CommentAdmin(admin.ModelAdmin):
         changed = set_status(
             Comment.objects.filter(pk=comment.pk), status, by=request.user, via=VIA_ROW
         )
-        verb = ROW_MESSAGES[status]
+        verb = DONE[status]
         if changed:
             self.message_user(
                 request, f"The comment by {comment.author_name} was {verb}.", messages.SUCCESS

@@ -14,14 +14,14 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from .models import Comment
-from .moderation import VIA_MAIL, set_status
+from .moderation import DONE, VIA_MAIL, set_status
 from .signing import moderation_from_token
 
-ACTIONS = {
-    Comment.Status.APPROVED: ("Approve", "approved"),
-    Comment.Status.PENDING: ("Move back to pending", "moved back to pending"),
-    Comment.Status.SPAM: ("Mark as spam", "marked as spam"),
-    Comment.Status.TRASH: ("Move to the trash", "moved to the trash"),
+BUTTONS = {
+    Comment.Status.APPROVED: "Approve",
+    Comment.Status.PENDING: "Move back to pending",
+    Comment.Status.SPAM: "Mark as spam",
+    Comment.Status.TRASH: "Move to the trash",
 }
 REFUSALS = {
     # reason: (HTTP status, page title)
@@ -60,20 +60,20 @@ def moderate(request, token):
         return refuse(request, "expired")
     except signing.BadSignature:
         return refuse(request, "invalid")
-    if target not in ACTIONS or mailed_status not in Comment.Status.values:
+    if target not in BUTTONS or mailed_status not in Comment.Status.values:
         return refuse(request, "invalid")
     comment = Comment.objects.select_related("article", "parent").filter(pk=comment_id).first()
     if comment is None:
         return refuse(request, "gone")
     if comment.status != mailed_status:
         return refuse(request, "changed", comment)
-    button, done = ACTIONS[target]
+    button = BUTTONS[target]
     if request.method == "POST":
         still_as_mailed = Comment.objects.filter(pk=comment.pk, status=mailed_status)
         if not set_status(still_as_mailed, target, by=request.user, via=VIA_MAIL):
             comment.refresh_from_db()
             return refuse(request, "changed", comment)
-        messages.success(request, f"The comment by {comment.author_name} was {done}.")
+        messages.success(request, f"The comment by {comment.author_name} was {DONE[target]}.")
         return HttpResponseRedirect(queue_url())
     title = f"{button}: comment by {comment.author_name}"
     return _page(

@@ -119,11 +119,12 @@ VIA_ACTION = "with a bulk action"
 VIA_ROW = "with the row's button"
 VIA_MAIL = "from the moderation mail"
 
-VERBS = {
-    Comment.Status.APPROVED: "Approved",
-    Comment.Status.PENDING: "Moved back to pending",
-    Comment.Status.SPAM: "Marked as spam",
-    Comment.Status.TRASH: "Moved to the trash",
+# What happened to a comment moved to each status, in the admin's messages and history.
+DONE = {
+    Comment.Status.APPROVED: "approved",
+    Comment.Status.PENDING: "moved back to pending",
+    Comment.Status.SPAM: "marked as spam",
+    Comment.Status.TRASH: "moved to the trash",
 }
 
 
@@ -140,7 +141,7 @@ def record_moderation(user, comments, status, via):
             object_id=str(comment.pk),
             object_repr=str(comment)[:200],
             action_flag=CHANGE,
-            change_message=f"{VERBS[status]} {via} (was {Comment.Status(old).label.lower()}).",
+            change_message=f"{DONE[status].capitalize()} {via} (was {old}).",
         )
         for comment, old in comments
     )
