@@ -1,8 +1,16 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import EmptyPage, Paginator
 from django.db import models
-from django.http import HttpResponseRedirect, JsonResponse
+from django.db.models import Count
+from django.http import (
+    Http404,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.template.defaultfilters import linebreaks_filter
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,9 +20,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator, slugify
 
+from . import moderate_views
 from .admin_reply import ReplyAdminMixin
-from .models import Comment, DiscussionSettings, PrivacyRequest
-from .moderation import set_status
+from .models import Comment, DiscussionSettings, EditorMailPreference, PrivacyRequest
+from .moderation import DONE, VIA_ACTION, VIA_ROW, set_status
 from .privacy import comments_by, erase_commenter, export_commenter
 
 
@@ -26,23 +35,90 @@ class CommenterForm(forms.Form):
     )
 
 
+class ClampedPaginator(Paginator):
+    """A page past the end shows the last page, so a list that shrank under a moderated
+    comment (one button, a bulk action) is shown again, not an error."""
+
+    def validate_number(self, number):
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            if int(number) > 1:
+                return max(self.num_pages, 1)
+            raise
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """WordPress's views: "All" is what may be published (pending and approved);
+    spam and trash have their own. Each names how many comments it holds."""
+
+    title = "status"
+    parameter_name = "status"
+    HIDDEN_FROM_ALL = (Comment.Status.SPAM, Comment.Status.TRASH)
+
+    def lookups(self, request, model_admin):
+        counts = dict(Comment.objects.order_by().values_list("status").annotate(count=Count("pk")))
+        self.all_count = sum(
+            count for status, count in counts.items() if status not in self.HIDDEN_FROM_ALL
+        )
+        return [(status, f"{status.label} ({counts.get(status, 0)})") for status in Comment.Status]
+
+    def choices(self, changelist):
+        choices = list(super().choices(changelist))
+        choices[0]["display"] = f"All ({self.all_count})"
+        return choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Comment.Status.values:
+            return queryset.filter(status=self.value())
+        return queryset.exclude(status__in=self.HIDDEN_FROM_ALL)
+
+
+# The buttons a row offers for each status it is in: (status to move to, label).
+ROW_ACTIONS = {
+    Comment.Status.PENDING: [
+        (Comment.Status.APPROVED, "Approve"),
+        (Comment.Status.SPAM, "Spam"),
+        (Comment.Status.TRASH, "Trash"),
+    ],
+    Comment.Status.APPROVED: [
+        (Comment.Status.PENDING, "Unapprove"),
+        (Comment.Status.SPAM, "Spam"),
+        (Comment.Status.TRASH, "Trash"),
+    ],
+    Comment.Status.SPAM: [
+        (Comment.Status.PENDING, "Not spam"),
+        (Comment.Status.TRASH, "Trash"),
+    ],
+    Comment.Status.TRASH: [
+        (Comment.Status.PENDING, "Restore"),
+        (Comment.Status.SPAM, "Spam"),
+    ],
+}
+
+
 @admin.register(Comment)
 class CommentAdmin(ReplyAdminMixin, admin.ModelAdmin):
-    """The moderation queue."""
+    """The moderation queue, newest first, moderated row by row or in bulk.
+
+    Every way of moderating (row buttons, bulk actions, the mailed links)
+    goes through moderation.set_status and is written to the history.
+    """
 
     list_display = [
+        "author_column",
         "excerpt",
-        "author_name",
-        "author_email",
-        "article",
+        "row_actions",
+        "in_response_to",
         "status",
-        "created_at",
-        "ip_address",
+        "submitted_on",
     ]
     list_display_links = ["excerpt"]
-    list_filter = ["status", "article"]
+    list_filter = [StatusFilter, "article"]
     search_fields = ["author_name", "author_email", "body", "ip_address"]
-    list_select_related = ["article"]
+    list_select_related = ["article", "parent"]
+    ordering = ["-created_at", "-pk"]
+    paginator = ClampedPaginator
     date_hierarchy = "created_at"
     actions = ["approve", "unapprove", "mark_as_spam", "move_to_trash", "commenter_data"]
     fields = [
@@ -67,9 +143,69 @@ class CommentAdmin(ReplyAdminMixin, admin.ModelAdmin):
     list_per_page = 50
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    @admin.display(description="Author", ordering="author_name")
+    def author_column(self, comment):
+        """Name, then the email and IP address editors need, in one narrow column."""
+        details = format_html_join(
+            "",
+            '<span class="comment-author-detail">{}</span>',
+            ((value,) for value in (comment.author_email, comment.ip_address) if value),
+        )
+        return format_html('<strong class="comment-author-name">{}</strong>{}',
+                           comment.author_name, details)  # fmt: skip
+
     @admin.display(description="Comment")
     def excerpt(self, comment):
         return Truncator(comment.body).chars(80)
+
+    @admin.display(description="Moderate")
+    def row_actions(self, comment):
+        """One button per move open to this comment; each posts the form of the list page.
+
+        The form (`row-moderation`, templates/admin/comments/comment/change_list.html)
+        sits outside the list's own form and carries the CSRF token and the list's filters.
+        """
+        buttons = format_html_join(
+            "",
+            '<button type="submit" form="row-moderation" formaction="{}" '
+            'class="row-action row-action-{}">{}</button>',
+            (
+                (
+                    reverse("admin:comments_comment_row_moderate", args=[comment.pk, status]),
+                    status,
+                    label,
+                )
+                for status, label in ROW_ACTIONS[comment.status]
+            ),
+        )
+        return format_html('<div class="row-actions">{}</div>', buttons)
+
+    @admin.display(description="In response to", ordering="article__title")
+    def in_response_to(self, comment):
+        """The article, and for a reply the author of the comment it answers."""
+        article = format_html(
+            '<a href="{}" class="comment-article">{}</a>',
+            comment.article.get_absolute_url(),
+            comment.article.title,
+        )
+        if comment.parent is None:
+            return article
+        parent = format_html(
+            '<span class="comment-parent">in reply to <a href="{}">{}</a></span>',
+            reverse("admin:comments_comment_change", args=[comment.parent_id]),
+            comment.parent.author_name,
+        )
+        return format_html("{}{}", article, parent)
+
+    @admin.display(description="Submitted on", ordering="created_at")
+    def submitted_on(self, comment):
+        return localize(timezone.localtime(comment.created_at))
+
+    def view_on_site(self, comment):
+        """A public comment on the site; any other in the admin's preview (no dead anchor)."""
+        if comment.is_public:
+            return comment.get_absolute_url()
+        return reverse("admin:comments_comment_preview", args=[comment.pk])
 
     @admin.display(description="Earlier versions")
     def earlier_versions(self, comment):
@@ -98,7 +234,7 @@ class CommentAdmin(ReplyAdminMixin, admin.ModelAdmin):
         return False
 
     def _moderate(self, request, queryset, status, verb):
-        changed = set_status(queryset, status)
+        changed = set_status(queryset, status, by=request.user, via=VIA_ACTION)
         self.message_user(
             request,
             f"{changed} comment{'s' if changed != 1 else ''} {verb}.",
@@ -137,8 +273,73 @@ class CommentAdmin(ReplyAdminMixin, admin.ModelAdmin):
         return HttpResponseRedirect(url)
 
     def get_urls(self):
-        privacy = self.admin_site.admin_view(self.privacy_view)
-        return [path("privacy/", privacy, name="comments_comment_privacy"), *super().get_urls()]
+        def view(function):
+            return self.admin_site.admin_view(function)
+
+        return [
+            path("privacy/", view(self.privacy_view), name="comments_comment_privacy"),
+            path(
+                "moderate/<str:token>/",
+                view(moderate_views.moderate),
+                name="comments_comment_moderate",
+            ),
+            path(
+                "<int:object_id>/moderate/<str:status>/",
+                view(self.row_moderate_view),
+                name="comments_comment_row_moderate",
+            ),
+            path(
+                "<int:object_id>/preview/",
+                view(self.preview_view),
+                name="comments_comment_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def row_moderate_view(self, request, object_id, status):
+        """A row's button: move one comment, then back to the same filtered list."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if status not in Comment.Status.values:
+            raise Http404("No such status.")
+        comment = self.get_object(request, str(object_id))
+        if comment is not None and not self.has_change_permission(request, comment):
+            raise PermissionDenied
+        filters = QueryDict(request.POST.get("_changelist_filters", "")).urlencode()
+        back = reverse("admin:comments_comment_changelist") + (f"?{filters}" if filters else "")
+        if comment is None:
+            self.message_user(request, "That comment no longer exists.", messages.WARNING)
+            return HttpResponseRedirect(back)
+        changed = set_status(
+            Comment.objects.filter(pk=comment.pk), status, by=request.user, via=VIA_ROW
+        )
+        verb = DONE[status]
+        if changed:
+            self.message_user(
+                request, f"The comment by {comment.author_name} was {verb}.", messages.SUCCESS
+            )
+        else:
+            self.message_user(
+                request, f"The comment by {comment.author_name} was already {verb}.",
+                messages.INFO,
+            )  # fmt: skip
+        return HttpResponseRedirect(back)
+
+    def preview_view(self, request, object_id):
+        """A comment that is not public, shown as its card would look, for editors only."""
+        comment = self.get_object(request, str(object_id))
+        if comment is None:
+            raise Http404("No such comment.")
+        if not self.has_view_or_change_permission(request, comment):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Preview: comment by {comment.author_name}",
+            "opts": self.model._meta,
+            "original": comment,
+            "comment": comment,
+        }
+        return TemplateResponse(request, "admin/comments/comment/preview.html", context)
 
     def privacy_view(self, request):
         """Export or erase one commenter's data, as WordPress's privacy tools do."""
@@ -188,6 +389,7 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
         ("Threads and closing", {"fields": ["thread_depth", "close_after_days"]}),
         ("Mail to commenters", {"fields": ["notify_commenters"]}),
         ("Editing by the author", {"fields": ["edit_window_minutes"]}),
+        ("Trash", {"fields": ["trash_days"]}),
     ]
 
     def has_add_permission(self, request):
@@ -221,3 +423,30 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(EditorMailPreference)
+class EditorMailPreferenceAdmin(admin.ModelAdmin):
+    """Each editor's own choice of mail; nobody sees or changes another's.
+
+    The list page goes straight to the editor's own row, made the first time.
+    """
+
+    fields = ["published_comments"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(user=request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        mine, _ = EditorMailPreference.objects.get_or_create(user=request.user)
+        return HttpResponseRedirect(
+            reverse("admin:comments_editormailpreference_change", args=[mine.pk])
+        )

@@ -77,6 +77,13 @@ class DiscussionSettings(models.Model):
         help_text="For this many minutes after posting, the browser that posted a comment may "
         "edit it; the new text is moderated again. 0 turns editing off.",
     )
+    trash_days = models.PositiveSmallIntegerField(
+        "empty the trash after (days)",
+        default=30,
+        validators=[MaxValueValidator(3650)],
+        help_text="Comments in the trash this many days are deleted for good by the daily "
+        "housekeeping. 0: never.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -313,3 +320,29 @@ class PrivacyRequest(models.Model):
     def is_usable(self):
         """Can its link still act? Not once erased (the address is gone) or never mailed."""
         return bool(self.email) and self.outcome in {self.Outcome.MAILED, self.Outcome.EXPORTED}
+
+
+class EditorMailPreference(models.Model):
+    """What an editor chooses to be mailed about, besides comments waiting for them.
+
+    One row per editor account, made the first time they open it; it holds a
+    choice, nothing about commenters, and goes with the account.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_mail"
+    )
+    published_comments = models.BooleanField(
+        "also mail me about every published comment",
+        default=False,
+        help_text="Comments that appear at once, without waiting for an editor, are mailed "
+        "to you too, with links to mark them as spam or move them to the trash. Comments "
+        "waiting for approval are always mailed to every editor.",
+    )
+
+    class Meta:
+        verbose_name = "my moderation mail"
+        verbose_name_plural = "my moderation mail"
+
+    def __str__(self):
+        return f"Moderation mail of {self.user}"

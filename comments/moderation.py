@@ -1,13 +1,17 @@
-"""Discussion rules: whether comments are open, and what happens to a new one.
+"""Discussion rules: whether comments are open, what happens to a new one, and moderation.
 
-Each rule is a small function of its inputs, so each can be tested alone; the
-admin actions and the posting function share `set_status` and `decide`.
+Each rule is a small function of its inputs, so each can be tested alone. The
+posting function calls `decide`; every editor's move (the admin's bulk
+actions and row buttons, the links in the moderation mail) calls
+`set_status`; housekeeping calls `empty_trash`.
 """
 
 import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
@@ -110,27 +114,89 @@ def purge_discussions(article_ids):
     purge(*(comments_tag(article_id) for article_id in article_ids))
 
 
-def set_status(comments, status):
+# How each way of moderating is named in the admin's history.
+VIA_ACTION = "with a bulk action"
+VIA_ROW = "with the row's button"
+VIA_MAIL = "from the moderation mail"
+
+# What happened to a comment moved to each status, in the admin's messages and history.
+DONE = {
+    Comment.Status.APPROVED: "approved",
+    Comment.Status.PENDING: "moved back to pending",
+    Comment.Status.SPAM: "marked as spam",
+    Comment.Status.TRASH: "moved to the trash",
+}
+
+
+def record_moderation(user, comments, status, via):
+    """Write the admin's history (LogEntry) for comments an editor moved to `status`.
+
+    `comments` are (comment, status it had) pairs; one row per comment, in one query.
+    """
+    content_type = ContentType.objects.get_for_model(Comment)
+    LogEntry.objects.bulk_create(
+        LogEntry(
+            user_id=user.pk,
+            content_type=content_type,
+            object_id=str(comment.pk),
+            object_repr=str(comment)[:200],
+            action_flag=CHANGE,
+            change_message=f"{DONE[status].capitalize()} {via} (was {old}).",
+        )
+        for comment, old in comments
+    )
+
+
+def set_status(comments, status, *, by=None, via=VIA_ACTION):
     """Move comments to a status; pages that showed or will show them are refreshed.
 
-    The admin's actions and anything else that moderates in bulk call this;
-    the change form saves one comment, which the page cache and the
-    notices hear about by themselves. Comments approved here are announced
-    to their followers (comments_published). Returns how many changed.
+    The admin's actions and row buttons, the links in the moderation mail
+    and anything else that moderates call this; the change form saves one
+    comment, which the page cache and the notices hear about by themselves.
+    Comments approved here are announced to their followers
+    (comments_published). The editor `by` (if any) gets a line in the
+    admin's history per comment, naming `via`. Returns how many changed.
     """
     with transaction.atomic():
-        changing = list(comments.exclude(status=status).values_list("pk", "article_id", "status"))
+        changing = [
+            (comment, comment.status)
+            for comment in comments.exclude(status=status)
+            .select_related(None)
+            .select_related("article")
+            .only("pk", "status", "author_name", "article_id", "article__title")
+        ]
         if not changing:
             return 0
-        changed_ids = [pk for pk, _, _ in changing]
+        changed_ids = [comment.pk for comment, _ in changing]
         Comment.objects.filter(pk__in=changed_ids).update(status=status, updated_at=timezone.now())
         purge_discussions(
             {
-                article_id
-                for _, article_id, old in changing
+                comment.article_id
+                for comment, old in changing
                 if Comment.Status.APPROVED in (old, status)
             }
         )
+        if by is not None:
+            record_moderation(by, changing, status, via)
         if status == Comment.Status.APPROVED:
             comments_published.send(sender=Comment, ids=changed_ids, held=True)
     return len(changing)
+
+
+def empty_trash(now=None, batch_size=500):
+    """Delete for good the comments in the trash for `trash_days`; how many.
+
+    Their time in the trash counts from their last change (moving to the
+    trash is one). Deleted in batches, through the model's delete, so the
+    replies move up and the pages are purged as with any delete.
+    """
+    days = DiscussionSettings.load().trash_days
+    if not days:
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    expired = Comment.objects.filter(status=Comment.Status.TRASH, updated_at__lt=cutoff)
+    deleted = 0
+    while batch := list(expired.values_list("pk", flat=True)[:batch_size]):
+        Comment.objects.filter(pk__in=batch).delete()
+        deleted += len(batch)
+    return deleted

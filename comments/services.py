@@ -4,7 +4,8 @@
 the moderation status (trusting a verified author only by their browser's
 key), saves, follows the comment for its author when they asked (or mails a
 confirmation link), and asks for the editors to be told once the
-transaction has committed. The view, the tests and the benchmarks all call it.
+transaction has committed (of a held comment, all of them; of a published
+one, those who asked). The view, the tests and the benchmarks all call it.
 """
 
 import logging
@@ -27,7 +28,7 @@ from .forms import CommentForm, EditorCommentForm, comparable_name
 from .models import MAX_USER_AGENT_LENGTH, Comment, DiscussionSettings
 from .moderation import decide
 from .signals import author_vouched_for, comment_posted
-from .tasks import notify_editors
+from .tasks import announce_published, notify_editors
 
 logger = logging.getLogger(__name__)
 
@@ -196,6 +197,9 @@ def post_comment(data, client):
         )  # fmt: skip
         if comment.status == Comment.Status.PENDING:
             transaction.on_commit(partial(notify_editors.enqueue, comment.pk, client.site_url))
+        elif comment.status == Comment.Status.APPROVED:
+            # Only editors who asked for it hear of these (EditorMailPreference).
+            transaction.on_commit(partial(announce_published, comment.pk, client.site_url))
     logger.info(
         "Comment %s on article %s is %s: %s.", comment.pk, comment.article_id, comment.status,
         decision.reason,

@@ -1,4 +1,5 @@
-"""Signed, expiring links: a comment's page for its author, its edit link, privacy links.
+"""Signed, expiring links: a comment's page for its author, its edit link, privacy links,
+the moderation links mailed to editors.
 
 Each kind of link has its own salt, so a token made for one never opens another.
 """
@@ -51,3 +52,28 @@ def privacy_token(privacy_request):
 def privacy_request_id_from_token(token):
     """The privacy request a mailed link names; SignatureExpired after PRIVACY_LINK_SECONDS."""
     return _loads_id(token, salt=PRIVACY_SALT, max_age=settings.PRIVACY_LINK_SECONDS)
+
+
+MODERATE_SALT = "comments.moderate"
+
+
+def moderation_token(comment, action):
+    """A mailed link's token: move this comment, as it is now, to the status `action`."""
+    payload = {"c": comment.pk, "from": comment.status, "to": action}
+    return signing.dumps(payload, salt=MODERATE_SALT, compress=False)
+
+
+def moderation_from_token(token):
+    """(comment id, status it had when mailed, status asked for) from a mailed link's token.
+
+    Raises signing.SignatureExpired after COMMENT_MODERATION_LINK_SECONDS and
+    signing.BadSignature for anything tampered with.
+    """
+    value = signing.loads(
+        token, salt=MODERATE_SALT, max_age=settings.COMMENT_MODERATION_LINK_SECONDS
+    )
+    if not isinstance(value, dict) or not all(
+        isinstance(value.get(key), kind) for key, kind in (("c", int), ("from", str), ("to", str))
+    ):
+        raise signing.BadSignature("Not a moderation link.")
+    return value["c"], value["from"], value["to"]

@@ -389,6 +389,11 @@ COMMENT_NOTIFY_PER_HOUR = env_int("COMMENT_NOTIFY_PER_HOUR", 4)
 COMMENT_IP_RETENTION_DAYS = env_int("COMMENT_IP_RETENTION_DAYS", 30)
 # How long a mailed link to download or erase a commenter's data keeps working.
 PRIVACY_LINK_SECONDS = env_int("PRIVACY_LINK_SECONDS", 24 * 3600)
+# How long the Approve / Spam / Trash links in the editors' mail keep working.
+COMMENT_MODERATION_LINK_SECONDS = env_int("COMMENT_MODERATION_LINK_SECONDS", 7 * 24 * 3600)
+# Mails about published comments one editor gets per hour (for those who
+# asked for them); the rest of the hour's comments are in the admin.
+EDITOR_PUBLISHED_MAIL_PER_HOUR = env_int("EDITOR_PUBLISHED_MAIL_PER_HOUR", 20)
 # Days the record of a privacy request (kind, address, outcome) is kept.
 PRIVACY_REQUEST_RETENTION_DAYS = env_int("PRIVACY_REQUEST_RETENTION_DAYS", 30)
 

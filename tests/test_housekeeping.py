@@ -7,14 +7,17 @@ from io import StringIO
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from comments.models import Comment, PrivacyRequest
+from comments.moderation import empty_trash
 from guard.models import RateCounter
 from guard.ratelimit import hit
 from pagecache.tasks import purge_tags
 from tests.factories import make_comment
+from tests.test_page_cache import queries_for
 
 
 def housekeeping():
@@ -135,3 +138,68 @@ def test_housekeeping_removes_privacy_requests_past_their_retention_period(db, s
     assert list(PrivacyRequest.objects.values_list("pk", flat=True)) == [ages[29]]
     assert "Removed 1 old privacy request(s)." in output
     assert "Removed 0 old privacy request(s)." in housekeeping()
+
+
+# --- Emptying the trash ----------------------------------------------------------------
+
+
+def in_trash_for(article, days, **overrides):
+    comment = make_comment(article, status=Comment.Status.TRASH, **overrides)
+    Comment.objects.filter(pk=comment.pk).update(updated_at=timezone.now() - timedelta(days=days))
+    return comment
+
+
+def test_housekeeping_deletes_comments_in_the_trash_past_the_setting_only(seed_article):
+    old = in_trash_for(seed_article, 31)
+    recent = in_trash_for(seed_article, 29)
+    old_spam = make_comment(seed_article, status=Comment.Status.SPAM)
+    old_pending = make_comment(seed_article, status=Comment.Status.PENDING)
+    Comment.objects.filter(pk__in=[old_spam.pk, old_pending.pk]).update(
+        updated_at=timezone.now() - timedelta(days=400)
+    )
+    output = housekeeping()
+    left = set(Comment.objects.values_list("pk", flat=True))
+    assert left == {recent.pk, old_spam.pk, old_pending.pk}
+    assert old.pk not in left
+    assert "Deleted 1 comment(s) in the trash" in output
+    assert "Deleted 0 comment(s) in the trash" in housekeeping()
+
+
+def test_the_trash_keeps_as_many_days_as_the_editors_set(seed_article, discussion_rules):
+    discussion_rules(trash_days=7)
+    week_old = in_trash_for(seed_article, 8)
+    kept = in_trash_for(seed_article, 6)
+    housekeeping()
+    assert set(Comment.objects.values_list("pk", flat=True)) == {kept.pk}
+    assert not Comment.objects.filter(pk=week_old.pk).exists()
+
+
+def test_with_zero_days_the_trash_is_never_emptied(seed_article, discussion_rules):
+    discussion_rules(trash_days=0)
+    ancient = in_trash_for(seed_article, 4000)
+    housekeeping()
+    assert Comment.objects.filter(pk=ancient.pk).exists()
+
+
+def test_emptying_the_trash_keeps_the_thread_and_refreshes_the_page(
+    seed_article, django_capture_on_commit_callbacks
+):
+    parent = make_comment(seed_article)
+    trashed = in_trash_for(seed_article, 31, parent=parent)
+    reply = make_comment(seed_article, parent=trashed, author_name="Survivor")
+    url = seed_article.get_absolute_url()
+    Client().get(url)
+    assert queries_for(url) == 0  # served from the page cache
+    with django_capture_on_commit_callbacks(execute=True):
+        housekeeping()
+    reply.refresh_from_db()
+    assert reply.parent_id == parent.pk
+    assert queries_for(url) > 0  # purged: rendered afresh
+    assert "Survivor" in Client().get(url).content.decode()
+
+
+def test_the_trash_is_emptied_in_bounded_batches(seed_article):
+    for _ in range(5):
+        in_trash_for(seed_article, 40)
+    assert empty_trash(batch_size=2) == 5
+    assert not Comment.objects.exists()

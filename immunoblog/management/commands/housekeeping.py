@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django_tasks_db.models import DBTaskResult
 
+from comments.moderation import empty_trash
 from comments.privacy import purge_expired_addresses
 from comments.selfservice import prune_requests as prune_privacy_requests
 from guard.ratelimit import prune_counters
@@ -40,7 +41,8 @@ class Command(BaseCommand):
         "counters, and remove commenters' IP addresses and browsers and the admin's sign-in "
         "records past COMMENT_IP_RETENTION_DAYS, the record of mail sent past "
         "OUTBOX_RECORD_DAYS, expired confirmation links with the addresses never "
-        "confirmed, and commenters' privacy requests past PRIVACY_REQUEST_RETENTION_DAYS. "
+        "confirmed, commenters' privacy requests past PRIVACY_REQUEST_RETENTION_DAYS, and comments "
+        "in the trash past the days the discussion settings give. "
         "Safe to run at any time."
     )
 
@@ -62,3 +64,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Removed {verifications} expired confirmation link(s).")
         requests = prune_privacy_requests()
         self.stdout.write(f"Removed {requests} old privacy request(s).")
+        trashed = empty_trash()
+        self.stdout.write(
+            f"Deleted {trashed} comment(s) in the trash past the discussion settings' days."
+        )
