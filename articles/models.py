@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
-from django.db.models.functions import JSONObject
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 
@@ -84,6 +84,23 @@ class ArticleQuerySet(models.QuerySet):
             previous=Subquery(older.values(link=link)[:1]),
             next=Subquery(newer.values(link=link)[:1]),
         ).with_schedule_horizon()
+
+    def with_comment_count(self):
+        """Annotate `comment_count`, each article's public comments, in the same query.
+
+        The discussion belongs to the comments app, which this app never
+        imports: its one visibility rule (`public()`) is reached through the
+        reverse relation.
+        """
+        public = self.model._meta.get_field("comments").related_model.objects.public()
+        counts = (
+            public.filter(article=OuterRef("pk"))
+            .order_by()
+            .values("article")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(comment_count=Coalesce(Subquery(counts), 0))
 
     def search(self, terms):
         """Articles whose title, body or tags contain every term."""
