@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .rendering import reading_minutes, render_article
+from .search import search_articles
 
 META_DESCRIPTION_LENGTH = 160
 RENDERED_FIELDS = ("body_html", "toc_html", "word_count")
-MAX_SEARCH_TERMS = 8
 
 
 class Tag(models.Model):
@@ -103,19 +103,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.annotate(comment_count=Coalesce(Subquery(counts), 0))
 
     def search(self, terms):
-        """Articles whose title, body or tags contain every term."""
-        queryset = self
-        for term in terms[:MAX_SEARCH_TERMS]:
-            queryset = queryset.filter(
-                Q(title__icontains=term)
-                | Q(body__icontains=term)
-                | Q(
-                    pk__in=Article.tags.through.objects.filter(tag__name__icontains=term).values(
-                        "article_id"
-                    )
-                )
-            )
-        return queryset
+        """Articles matching every term (stemmed, in title, tags or text), best first."""
+        return search_articles(self, terms)
 
 
 class Article(models.Model):
