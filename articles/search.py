@@ -1,9 +1,11 @@
 """Search: what a reader typed, turned into bounded terms, and the articles it finds."""
 
 import html
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.db import connections
 from django.db.models import F, Func, OuterRef, Subquery, TextField, Value
@@ -113,8 +115,13 @@ def _postgresql_matches(queryset, terms):
         + SearchVector(tag_names, weight="B", config="english")
         + SearchVector(text, weight="C", config="english")
     )
-    # plainto_tsquery: every word must match; nothing typed is read as an operator.
-    query = SearchQuery(" ".join(terms), config="english", search_type="plain")
+    # Each word typed is matched as a phrase of its parts ("1=1": "1" then "1"),
+    # as FTS5 reads a quoted string; every word must match; nothing typed is
+    # read as an operator (phraseto_tsquery parses no syntax).
+    query = reduce(
+        operator.and_,
+        (SearchQuery(term, config="english", search_type="phrase") for term in terms),
+    )
     headline = SearchHeadline(
         text, query, config="english", start_sel=MARK_START, stop_sel=MARK_END,
         max_words=SNIPPET_WORDS, min_words=SNIPPET_WORDS // 2, max_fragments=2,

@@ -158,6 +158,13 @@ def test_search_operators_are_read_as_plain_words(client, allergies, query):
     assert found(client, query) == [allergies.title]
 
 
+def test_a_word_made_of_parts_matches_them_side_by_side_on_both_databases(client, db):
+    axis = make_article(title="Axis", body="The gut brain axis.")
+    make_article(title="Talk", body="The brain talks to the gut.")
+    assert found(client, "gut=brain") == [axis.title]
+    assert found(client, "brain=gut") == []
+
+
 def test_input_with_no_word_finds_nothing(client, allergies):
     response = search(client, '* - ^ " :')
     assert listed_titles(response) == []
