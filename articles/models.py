@@ -1,15 +1,15 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
-from django.db.models.functions import JSONObject
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 
 from .rendering import reading_minutes, render_article
+from .search import search_articles
 
 META_DESCRIPTION_LENGTH = 160
 RENDERED_FIELDS = ("body_html", "toc_html", "word_count")
-MAX_SEARCH_TERMS = 8
 
 
 class Tag(models.Model):
@@ -85,20 +85,26 @@ class ArticleQuerySet(models.QuerySet):
             next=Subquery(newer.values(link=link)[:1]),
         ).with_schedule_horizon()
 
+    def with_comment_count(self):
+        """Annotate `comment_count`, each article's public comments, in the same query.
+
+        The discussion belongs to the comments app, which this app never
+        imports: its one visibility rule (`public()`) is reached through the
+        reverse relation.
+        """
+        public = self.model._meta.get_field("comments").related_model.objects.public()
+        counts = (
+            public.filter(article=OuterRef("pk"))
+            .order_by()
+            .values("article")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(comment_count=Coalesce(Subquery(counts), 0))
+
     def search(self, terms):
-        """Articles whose title, body or tags contain every term."""
-        queryset = self
-        for term in terms[:MAX_SEARCH_TERMS]:
-            queryset = queryset.filter(
-                Q(title__icontains=term)
-                | Q(body__icontains=term)
-                | Q(
-                    pk__in=Article.tags.through.objects.filter(tag__name__icontains=term).values(
-                        "article_id"
-                    )
-                )
-            )
-        return queryset
+        """Articles matching every term (stemmed, in title, tags or text), best first."""
+        return search_articles(self, terms)
 
 
 class Article(models.Model):

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 import bleach
 import markdown
 from django.utils.html import strip_tags
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify
+from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = frozenset(
     {
@@ -16,7 +19,63 @@ ALLOWED_TAGS = frozenset(
         "thead", "tr", "ul",
     }
 )  # fmt: skip
-HEADING_ATTRIBUTES = ["id"]
+# Ids the article page uses outside the article's text: the page's own parts
+# and the discussion under the article, whose anchors travel in links
+# (#comments, #respond, #comment-12, a form field's label). A heading never
+# takes one, or such a link would land inside the article.
+RESERVED_IDS = frozenset(
+    {
+        "main", "article-title", "toc-title", "site-search-q", "submit", "email-notes",
+        "comments", "respond", "commentform",
+    }
+)  # fmt: skip
+RESERVED_ID_PREFIXES = ("comment", "respond", "reply", "li-comment", "cancel-comment", "id_",
+                        "div_id_", "summary-")  # fmt: skip
+# What a heading's id starts with when its words would make a reserved one.
+HEADING_ID_PREFIX = "section-"
+
+
+def is_reserved_id(value):
+    """Is this id, in any case, one the article page keeps for something else?"""
+    value = value.lower()
+    return value in RESERVED_IDS or value.startswith(RESERVED_ID_PREFIXES)
+
+
+def heading_id(value, separator):
+    """A heading's anchor from its words, as Python-Markdown makes it, never a reserved one.
+
+    "Comments" becomes `section-comments`; every other heading keeps the id it
+    always had, so links shared to it keep working.
+    """
+    slug = slugify(value, separator)
+    return f"{HEADING_ID_PREFIX}{slug}" if is_reserved_id(slug) else slug
+
+
+def _heading_attribute(tag, name, value):
+    # An id typed into raw HTML (<h2 id="comments">) goes; the heading stays.
+    return name == "id" and not is_reserved_id(value)
+
+
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+class _ReservedHeadingIds(Treeprocessor):
+    """Drop a reserved id given to a heading (`## Talk {#comments}`) before the
+    table of contents gives every heading without one its own."""
+
+    def run(self, root):
+        for element in root.iter():
+            if element.tag in HEADINGS and is_reserved_id(element.get("id", "")):
+                del element.attrib["id"]
+
+
+class _ReservedHeadingIdsExtension(Extension):
+    def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
+        # After attr_list (8) sets typed ids, before toc (5) names the rest.
+        md.treeprocessors.register(_ReservedHeadingIds(md), "reserved_heading_ids", 6)
+
+
+HEADING_ATTRIBUTES = _heading_attribute
 ALLOWED_ATTRIBUTES = {
     "a": ["href", "title"],
     "abbr": ["title"],
@@ -85,8 +144,15 @@ def render_article(source):
     Markdown output, so an editor's paste can never carry a script.
     """
     md = markdown.Markdown(
-        extensions=["toc", "tables", "fenced_code", "sane_lists", "attr_list"],
-        extension_configs={"toc": {"toc_depth": "2-3"}},
+        extensions=[
+            "toc",
+            "tables",
+            "fenced_code",
+            "sane_lists",
+            "attr_list",
+            _ReservedHeadingIdsExtension(),
+        ],  # fmt: skip
+        extension_configs={"toc": {"toc_depth": "2-3", "slugify": heading_id}},
         output_format="html",
     )
     html = sanitize_article_html(md.convert(source))

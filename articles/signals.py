@@ -1,16 +1,19 @@
-"""Shared pages follow every change to articles and tags, whichever path made it.
+"""Shared pages and the search index follow every change to articles and tags.
 
-Cache invalidation listens to the models (admin forms, stock deletes,
-commands, imports all send these signals); business rules do not live here.
+Both listen to the models, whichever path made the change (admin forms,
+stock deletes, commands, imports all send these signals); business rules do
+not live here. The search index is written in the same transaction as the
+change, so a rollback leaves the two in step.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from pagecache.tags import ARTICLES, article_tag, purge
 from pagecache.tasks import purge_at
 
 from .models import Article, Tag
+from .search import index_articles
 
 
 def _article_tags(article):
@@ -41,3 +44,41 @@ def tag_changed(sender, **kwargs):
 def article_tags_changed(sender, action, **kwargs):
     if action.startswith("post_"):
         purge(ARTICLES)
+
+
+# --- The search index (SQLite's FTS5 table; nothing to do on PostgreSQL) ------
+
+
+@receiver(post_save, sender=Article)
+@receiver(post_delete, sender=Article)
+def index_article(sender, instance, using, **kwargs):
+    index_articles([instance.pk], using)
+
+
+@receiver(m2m_changed, sender=Article.tags.through)
+def index_tagging(sender, instance, action, reverse, pk_set, using, **kwargs):
+    if action == "pre_clear" and reverse:
+        # Which articles lose the tag is unknown once it is cleared.
+        instance._search_articles = list(instance.articles.values_list("pk", flat=True))
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        index_articles([instance.pk], using)
+    else:
+        index_articles(pk_set or getattr(instance, "_search_articles", ()), using)
+
+
+@receiver(pre_delete, sender=Tag)
+def remember_tagged_articles(sender, instance, **kwargs):
+    instance._search_articles = list(instance.articles.values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=Tag)
+def index_renamed_tag(sender, instance, using, created, **kwargs):
+    if not created:
+        index_articles(instance.articles.values_list("pk", flat=True), using)
+
+
+@receiver(post_delete, sender=Tag)
+def index_deleted_tag(sender, instance, using, **kwargs):
+    index_articles(instance._search_articles, using)

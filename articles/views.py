@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
 from pagecache.decorators import shared_page
-from pagecache.tags import ARTICLES, DISCUSSION, article_tag, comments_tag
+from pagecache.tags import ARTICLES, COMMENTS, DISCUSSION, article_tag, comments_tag
 
 from .models import Article, Tag
 from .search import parse_query
@@ -20,7 +20,9 @@ class ArticleListMixin:
     context_object_name = "articles"
 
     def get_queryset(self):
-        return Article.objects.published().for_listing().with_schedule_horizon()
+        return (
+            Article.objects.published().for_listing().with_schedule_horizon().with_comment_count()
+        )
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
@@ -31,12 +33,12 @@ class ArticleListMixin:
         return response
 
 
-@method_decorator(shared_page(tags=[ARTICLES]), name="dispatch")
+@method_decorator(shared_page(tags=[ARTICLES, COMMENTS]), name="dispatch")
 class HomeView(ArticleListMixin, ListView):
     template_name = "articles/article_list.html"
 
 
-@method_decorator(shared_page(tags=[ARTICLES]), name="dispatch")
+@method_decorator(shared_page(tags=[ARTICLES, COMMENTS]), name="dispatch")
 class TagView(ArticleListMixin, ListView):
     template_name = "articles/tag_detail.html"
 

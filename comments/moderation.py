@@ -15,10 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from pagecache.tags import comments_tag, purge
-
 from .models import Comment, DiscussionSettings
-from .signals import comments_published
+from .signals import comments_published, purge_discussions
 
 _LINK = re.compile(r"<a\s", re.IGNORECASE)
 
@@ -104,14 +102,6 @@ def decide(comment, rules, *, by_editor=False, verified_author=False):
     ):
         return Decision(Comment.Status.APPROVED, "a verified author with an approved comment")
     return Decision(Comment.Status.PENDING, "manual approval")
-
-
-def purge_discussions(article_ids):
-    """Once the transaction commits, refresh the pages showing these articles' discussions.
-
-    For changes made with QuerySet.update(), which sends no signal.
-    """
-    purge(*(comments_tag(article_id) for article_id in article_ids))
 
 
 # How each way of moderating is named in the admin's history.

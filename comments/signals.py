@@ -15,7 +15,7 @@ The comments app depends on none of them; the verified-commenters app
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
-from pagecache.tags import DISCUSSION, comments_tag, purge
+from pagecache.tags import COMMENTS, DISCUSSION, comments_tag, purge
 
 from .models import Comment, DiscussionSettings
 
@@ -38,12 +38,26 @@ commenter_exported = Signal()
 commenter_erased = Signal()
 
 
+def purge_discussions(article_ids):
+    """Once the transaction commits, refresh the pages showing these articles' discussions.
+
+    Those are each article's page and comments feed (`comments-<id>`) and the
+    pages that show comments or counts across articles (`comments`: the home
+    and tag pages' counts, the site's comments feed). The save and delete
+    signals call it, and so do changes made with QuerySet.update(), which
+    sends no signal.
+    """
+    article_ids = set(article_ids)
+    if article_ids:
+        purge(COMMENTS, *(comments_tag(article_id) for article_id in article_ids))
+
+
 @receiver(post_save, sender=Comment)
 def comment_saved(sender, instance, **kwargs):
     # Only a comment that is, or was, public changes what readers see.
     loaded = getattr(instance, "_loaded_status", None)
     if Comment.Status.APPROVED in {instance.status, loaded}:
-        purge(comments_tag(instance.article_id))
+        purge_discussions({instance.article_id})
     if instance.status == Comment.Status.APPROVED and loaded != Comment.Status.APPROVED:
         # Like a purge, a comment becoming public must be heard from every path.
         comments_published.send(
@@ -55,7 +69,7 @@ def comment_saved(sender, instance, **kwargs):
 @receiver(post_delete, sender=Comment)
 def comment_deleted(sender, instance, **kwargs):
     # Its replies moved up to its parent: the thread changed whatever its status.
-    purge(comments_tag(instance.article_id))
+    purge_discussions({instance.article_id})
 
 
 @receiver(post_save, sender=DiscussionSettings)

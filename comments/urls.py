@@ -13,5 +13,6 @@ urlpatterns = [
     path("privacy/", privacy_views.request_link, name="privacy"),
     path("privacy/sent/", privacy_views.link_sent, name="privacy_sent"),
     path("privacy/confirm/<str:token>/", privacy_views.confirm, name="privacy_confirm"),
+    path("feed/", feeds.LatestCommentsFeed(), name="latest_feed"),
     path("feed/<slug:slug>/", feeds.ArticleCommentsFeed(), name="feed"),
 ]

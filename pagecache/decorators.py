@@ -8,8 +8,12 @@ from . import tags as page_tags
 from .middleware import seconds_until
 
 
-def mark_shared(response, tags):
+def mark_shared(response, tags, seen=None):
     """Declare a response the same for every anonymous reader, showing `tags`.
+
+    `seen` are the tags' generations (tags.generations()) when they were read
+    before the content was built, as a response built at once (a feed) must:
+    a change committed meanwhile then counts as newer than the page.
 
     Browsers must revalidate each time (max-age=0; the ETag makes that a
     cheap 304). The long lifetime goes to the HTTP cache in front only, in
@@ -18,7 +22,7 @@ def mark_shared(response, tags):
     `Surrogate-Key` and `Cache-Tag` (CDNs that read those).
     """
     tags = sorted(set(tags))
-    response.page_generations = page_tags.generations(tags)
+    response.page_generations = page_tags.generations(tags) if seen is None else seen
     patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
     lifetime = seconds_until(
         getattr(response, "page_expires_at", None), settings.PAGE_CACHE_SHARED_MAX_AGE

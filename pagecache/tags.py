@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 # Tags that more than one app uses.
 ARTICLES = "articles"  # anything that lists or links the published articles
+COMMENTS = "comments"  # anything that shows comments or counts of several articles
 DISCUSSION = "discussion"  # the editors' discussion settings
 # Not a tag pages declare: moved on by every purge, recorded with every page.
 EPOCH = "*"

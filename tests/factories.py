@@ -12,7 +12,7 @@ from articles.models import Article, Tag
 from comments.models import Comment
 from comments.sanitize import sanitize_comment
 from guard.clientaddr import limit_address
-from pagecache.tags import comments_tag, purge_now
+from pagecache.tags import COMMENTS, comments_tag, purge_now
 
 _sequence = itertools.count(1)
 
@@ -101,7 +101,7 @@ def make_thread(article, count, status=Comment.Status.APPROVED):
         if n % 4:
             comment.parent = comments[n - 1]
     Comment.objects.bulk_update(comments, ["parent"])
-    purge_now([comments_tag(article.pk)])
+    purge_now([COMMENTS, comments_tag(article.pk)])
     return comments
 
 

@@ -91,11 +91,26 @@ def test_search_costs_three_queries(django_assert_num_queries, articles, db):
 
 
 @pytest.mark.parametrize("url_name", ["articles:feed", "articles:feed_atom"])
-def test_feeds_cost_two_queries(django_assert_num_queries, url_name, db):
+def test_feeds_cost_three_queries(django_assert_num_queries, url_name, db):
     for _ in range(5):
         make_article(tags=[make_tag(), make_tag()])
-    with django_assert_num_queries(2):  # articles, tags
+    with django_assert_num_queries(3):  # articles, tags, the next scheduled publication
         fresh_get(reverse(url_name))
+
+
+def test_tag_feed_costs_four_queries(django_assert_num_queries, db):
+    tag = make_tag()
+    for _ in range(5):
+        make_article(tags=[tag, make_tag()])
+    with django_assert_num_queries(4):  # the tag, articles, tags, the next scheduled one
+        fresh_get(reverse("articles:tag_feed", args=[tag.slug]))
+
+
+@pytest.mark.parametrize("comments", [5, 60])
+def test_site_comments_feed_costs_two_queries(django_assert_num_queries, seed_article, comments):
+    make_thread(seed_article, comments)
+    with django_assert_num_queries(2):  # comments with their articles, the next scheduled one
+        fresh_get(reverse("comments:latest_feed"))
 
 
 def test_comments_feed_costs_two_queries(seed_article, django_assert_num_queries):

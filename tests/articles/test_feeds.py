@@ -4,14 +4,16 @@ from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.feeds import FEED_SIZE
 from articles.models import Tag
-from tests.articles.helpers import ATOM_NS, SITEMAP_NS, sitemap_locations, xml
+from tests.articles.helpers import ATOM_NS, SITEMAP_NS, html, sitemap_locations, xml
 from tests.factories import make_article, make_tag, make_user
 
 ABSOLUTE = "http://testserver"
@@ -138,6 +140,213 @@ def test_atom_entries_name_the_author(atom, articles):
 def test_atom_feed_links_to_itself(atom):
     self_link = atom.find("atom:link[@rel='self']", ATOM_NS)
     assert self_link.get("href") == ABSOLUTE + reverse("articles:feed_atom")
+
+
+# --- Full text ----------------------------------------------------------------
+
+CONTENT_NS = {"content": "http://purl.org/rss/1.0/modules/content/"}
+LINKED_BODY = (
+    "## One\n\nSee [the seed](/articles/seed/), [below](#one), [up](../) and "
+    '[elsewhere](https://example.org/a?b=1&c=2 "A title with href=").\n\n'
+    "![A T cell](/static/t-cell.png)\n\n<script>alert(1)</script>\n"
+)
+
+
+@pytest.fixture
+def linked(db):
+    return make_article(title="Linked story", slug="linked-story", body=LINKED_BODY)
+
+
+def rss_item(client, title, url=None):
+    feed = xml(client.get(url or reverse("articles:feed")))
+    return next(item for item in feed.findall("channel/item") if item.findtext("title") == title)
+
+
+def test_rss_items_carry_the_whole_sanitised_article(client, linked):
+    content = rss_item(client, "Linked story").findtext("content:encoded", namespaces=CONTENT_NS)
+    assert content.startswith('<h2 id="one">One</h2>')
+    assert "<script" not in content
+    assert "alert" not in content
+
+
+def test_relative_links_in_the_full_text_become_absolute(client, linked):
+    content = rss_item(client, "Linked story").findtext("content:encoded", namespaces=CONTENT_NS)
+    soup = BeautifulSoup(content, "html.parser")
+    page = ABSOLUTE + linked.get_absolute_url()
+    assert [a["href"] for a in soup.find_all("a")] == [
+        ABSOLUTE + "/articles/seed/",
+        page + "#one",
+        ABSOLUTE + "/articles/",
+        "https://example.org/a?b=1&c=2",
+    ]
+    assert soup.find_all("a")[-1]["title"] == "A title with href="
+    assert soup.img["src"] == ABSOLUTE + "/static/t-cell.png"
+
+
+def test_atom_entries_carry_the_whole_article_as_html_content(client, linked):
+    feed = xml(client.get(reverse("articles:feed_atom")))
+    entry = next(
+        entry
+        for entry in feed.findall("atom:entry", ATOM_NS)
+        if entry.findtext("atom:title", namespaces=ATOM_NS) == "Linked story"
+    )
+    content = entry.find("atom:content", ATOM_NS)
+    assert content.get("type") == "html"
+    soup = BeautifulSoup(content.text, "html.parser")
+    assert soup.h2["id"] == "one"
+    assert soup.img["src"] == ABSOLUTE + "/static/t-cell.png"
+    assert entry.findtext("atom:summary", namespaces=ATOM_NS) == linked.excerpt
+
+
+def test_the_excerpt_is_escaped_as_the_html_feed_readers_expect(client, db):
+    make_article(title="Markup story", excerpt="Why <b> & <i> matter")
+    description = rss_item(client, "Markup story").findtext("description")
+    assert description == "Why &lt;b&gt; &amp; &lt;i&gt; matter"
+
+
+# --- A feed per tag -------------------------------------------------------------
+
+
+def tag_feed_url(slug):
+    return reverse("articles:tag_feed", kwargs={"slug": slug})
+
+
+def test_tag_feed_lists_that_tags_articles_newest_first(client, articles, seed_article):
+    feed = xml(client.get(tag_feed_url("t-cells")))
+    assert [title.text for title in feed.findall("channel/item/title")] == [
+        "Feed story 2",
+        "Feed story 1",
+    ]
+    channel = feed.find("channel")
+    assert channel.findtext("title") == "Immunoblog: articles tagged “T cells”"
+    assert channel.findtext("link") == ABSOLUTE + reverse("articles:tag", args=["t-cells"])
+
+
+def test_tag_feed_carries_the_full_text(client, articles):
+    item = xml(client.get(tag_feed_url("t-cells"))).find("channel/item")
+    assert item.findtext("content:encoded", namespaces=CONTENT_NS) == articles[-1].body_html
+
+
+def test_tag_feed_holds_the_latest_articles_only(client, db):
+    tag, author = make_tag(), make_user()
+    for n in range(FEED_SIZE + 1):
+        make_article(author=author, tags=[tag], published_at=timezone.now() - timedelta(hours=n))
+    assert len(xml(client.get(tag_feed_url(tag.slug))).findall("channel/item")) == FEED_SIZE
+
+
+def test_unknown_tag_feed_is_404(client, db):
+    assert client.get(tag_feed_url("no-such-tag")).status_code == 404
+
+
+# --- Announced where they belong --------------------------------------------------
+
+
+def alternates(client, url):
+    soup = html(client.get(url))
+    return {link["href"]: link["type"] for link in soup.select("head link[rel=alternate]")}
+
+
+SITE_FEEDS = {
+    "/feed/": "application/rss+xml",
+    "/feed/atom/": "application/atom+xml",
+    "/comments/feed/": "application/rss+xml",
+}
+
+
+def test_home_page_announces_the_site_feeds(client, articles):
+    assert alternates(client, reverse("articles:home")) == SITE_FEEDS
+
+
+def test_tag_page_announces_its_own_feed(client, articles):
+    found = alternates(client, reverse("articles:tag", args=["t-cells"]))
+    assert found == {**SITE_FEEDS, "/tag/t-cells/feed/": "application/rss+xml"}
+
+
+def test_article_page_announces_its_comments_feed(client, seed_article):
+    found = alternates(client, seed_article.get_absolute_url())
+    assert found == {**SITE_FEEDS, f"/comments/feed/{seed_article.slug}/": "application/rss+xml"}
+
+
+@pytest.mark.parametrize("page", ["home", "tag", "article"])
+def test_every_announced_feed_answers_with_its_type(client, articles, seed_article, page):
+    url = {
+        "home": reverse("articles:home"),
+        "tag": reverse("articles:tag", args=["t-cells"]),
+        "article": seed_article.get_absolute_url(),
+    }[page]
+    for href, kind in alternates(client, url).items():
+        response = client.get(href)
+        assert response.status_code == 200, href
+        assert response["Content-Type"].startswith(kind), href
+
+
+# --- Feeds are shared pages, refreshed by every change ------------------------------
+
+FEED_URLS = ["/feed/", "/feed/atom/", "/tag/t-cells/feed/"]
+
+
+def test_feeds_are_served_from_the_page_cache_the_second_time(articles, django_assert_num_queries):
+    for url in FEED_URLS:
+        first = Client().get(url)
+        assert first["xkey"] == "articles"
+        with django_assert_num_queries(0):
+            second = Client().get(url)
+        assert second.content == first.content
+
+
+def feed_text(url):
+    return Client().get(url).content.decode()
+
+
+def change_and_read(change, capture):
+    for url in FEED_URLS:
+        feed_text(url)
+    with capture(execute=True):
+        change()
+    return {url: feed_text(url) for url in FEED_URLS}
+
+
+def test_saving_an_article_refreshes_every_feed(articles, django_capture_on_commit_callbacks):
+    def change():
+        articles[-1].title = "A retitled story"
+        articles[-1].save()
+
+    for url, text in change_and_read(change, django_capture_on_commit_callbacks).items():
+        assert "A retitled story" in text, url
+
+
+def test_deleting_an_article_refreshes_every_feed(articles, django_capture_on_commit_callbacks):
+    found = change_and_read(articles[-1].delete, django_capture_on_commit_callbacks)
+    for url, text in found.items():
+        assert "Feed story 2" not in text, url
+
+
+def test_renaming_a_tag_refreshes_its_feed(articles, django_capture_on_commit_callbacks):
+    tag = Tag.objects.get(slug="t-cells")
+
+    def change():
+        tag.name = "T lymphocytes"
+        tag.save()
+
+    found = change_and_read(change, django_capture_on_commit_callbacks)
+    assert "articles tagged “T lymphocytes”" in found["/tag/t-cells/feed/"]
+
+
+def test_untagging_an_article_refreshes_its_tag_feed(articles, django_capture_on_commit_callbacks):
+    tag = Tag.objects.get(slug="t-cells")
+    found = change_and_read(
+        lambda: articles[-1].tags.remove(tag), django_capture_on_commit_callbacks
+    )
+    assert "Feed story 2" not in found["/tag/t-cells/feed/"]
+    assert "Feed story 1" in found["/tag/t-cells/feed/"]
+
+
+def test_a_cached_feed_ends_when_the_next_scheduled_article_goes_public(articles, settings):
+    settings.PAGE_CACHE_SHARED_MAX_AGE = 86400
+    make_article(published_at=timezone.now() + timedelta(seconds=120), tags=articles[0].tag_list)
+    for url in FEED_URLS:
+        lifetime = int(Client().get(url)["Surrogate-Control"].removeprefix("max-age="))
+        assert 100 < lifetime <= 120, url
 
 
 # --- Sitemap ----------------------------------------------------------------

@@ -119,3 +119,38 @@ def test_short_article_has_no_table_of_contents():
 def test_word_count_ignores_markup():
     result = render_article("## Two words\n\n**Three more** words, here.\n")
     assert result.word_count == 6
+
+
+# --- Heading anchors never take the discussion's ids ---------------------------
+
+
+def heading_ids(source):
+    result = render_article(source)
+    toc = BeautifulSoup(result.toc_html, "html.parser")
+    heading = [tag.get("id") for tag in rendered(source).find_all(["h2", "h3"])]
+    return heading, [a["href"] for a in toc.find_all("a")]
+
+
+def test_a_heading_called_comments_gets_an_anchor_of_its_own():
+    ids, links = heading_ids("## Comments\n\n## Respond\n\n### Comment 12\n")
+    assert ids == ["section-comments", "section-respond", "section-comment-12"]
+    assert links == ["#section-comments", "#section-respond", "#section-comment-12"]
+
+
+def test_other_headings_keep_the_anchors_they_always_had():
+    ids, _ = heading_ids("## Comments on the trial\n\n## Introduction\n\n## Commentary\n")
+    assert ids == ["section-comments-on-the-trial", "introduction", "section-commentary"]
+
+
+@pytest.mark.parametrize(
+    "typed_id", ["comments", "respond", "comment-3", "li-comment-3", "commentform", "Comments"]
+)
+def test_a_reserved_id_typed_after_a_heading_is_replaced(typed_id):
+    ids, links = heading_ids(f"## Talk {{#{typed_id}}}\n\n## Two\n\n## Three\n")
+    assert ids == ["talk", "two", "three"]
+    assert links[0] == "#talk"
+
+
+def test_a_reserved_id_in_a_raw_html_heading_is_removed():
+    soup = rendered('<h2 id="comments">Raw</h2>\n\n<h2 id="methods">Raw too</h2>\n')
+    assert [h2.get("id") for h2 in soup.find_all("h2")] == [None, "methods"]

@@ -273,6 +273,12 @@ def test_search_finds_an_article_by_its_tag(client, db):
     assert listed_titles(search(client, "oncolytic")) == [article.title]
 
 
+def test_search_for_allergy_finds_the_immunotherapy_article_about_allergies(client, seed_article):
+    assert listed_titles(search(client, "allergy")) == [seed_article.title]
+    snippet = html(search(client, "allergy")).select_one(".search-snippet")
+    assert "allergies" in [text_of(mark).lower() for mark in snippet.find_all("mark")]
+
+
 def test_search_needs_every_word_to_match(client, db):
     make_article(title="Killer cells", body="Nothing else.")
     wanted = make_article(title="Killer cells and viruses", body="Nothing else.")

@@ -15,7 +15,7 @@ from tests.articles.helpers import (
     text_of,
     xml,
 )
-from tests.factories import make_article, make_user
+from tests.factories import make_article, make_comment, make_user
 
 
 @pytest.fixture
@@ -207,3 +207,22 @@ def test_scheduled_article_joins_the_sitemap_once_its_time_passes(client, soon):
     with after_publication(soon):
         locations = sitemap_locations(client.get(reverse("sitemap")))
     assert "http://testserver" + soon.get_absolute_url() in locations
+
+
+def test_hidden_article_is_missing_from_its_tag_feed(
+    client, hidden_article, hidden_tag, published_neighbour
+):
+    feed = xml(client.get(reverse("articles:tag_feed", kwargs={"slug": hidden_tag.slug})))
+    titles = [title.text for title in feed.findall("channel/item/title")]
+    assert titles == [published_neighbour.title]
+
+
+def test_comments_on_a_hidden_article_are_missing_from_the_site_comments_feed(
+    client, hidden_article, published_neighbour
+):
+    make_comment(hidden_article, body="Seen too early.")
+    make_comment(published_neighbour, body="Seen in time.")
+    response = client.get(reverse("comments:latest_feed"))
+    texts = [item.findtext("description") for item in xml(response).findall("channel/item")]
+    assert texts == ["<p>Seen in time.</p>"]
+    assert hidden_article.title not in response.content.decode()

@@ -1,5 +1,7 @@
 """Posting through "Leave a Reply": what a commenter sees after pressing Post Comment."""
 
+import copy
+
 import pytest
 from django.urls import reverse
 
@@ -14,9 +16,9 @@ def test_article_page_shows_the_leave_a_reply_form_with_wordpress_fields(client,
     page = soup(client.get(seed_article.get_absolute_url()))
     respond = page.find(id="respond")
     assert respond.find(id="reply-title").get_text(" ", strip=True).startswith("Leave a Reply")
-    notes = respond.find(class_="comment-notes").get_text(" ", strip=True)
+    notes = visible_text(respond.find(class_="comment-notes"))
     assert notes == ("Your email address will not be published. Required fields are marked *")
-    labels = [label.get_text(" ", strip=True) for label in respond.select("form label")]
+    labels = [visible_text(label) for label in respond.select("form label")]
     assert labels == [
         "Comment *",
         "Name *",
@@ -28,6 +30,41 @@ def test_article_page_shows_the_leave_a_reply_form_with_wordpress_fields(client,
     ]
     assert respond.find("button", type="submit").get_text(strip=True) == "Post Comment"
     assert page.find(id="commentform")["action"] == reverse("comments:post")
+
+
+def visible_text(element):
+    """What a sighted reader sees: without the text kept for screen readers."""
+    element = copy.copy(element)
+    for hidden in element.select(".visually-hidden"):
+        hidden.decompose()
+    return element.get_text(" ", strip=True)
+
+
+def spoken_text(element):
+    """What a screen reader says: without what is hidden from it (aria-hidden)."""
+    element = copy.copy(element)
+    for hidden in element.select("[aria-hidden=true]"):
+        hidden.decompose()
+    return " ".join(element.get_text("", strip=False).split())
+
+
+@pytest.mark.parametrize(
+    "url", ["article", "confirmation page"], ids=["on the article", "on the confirmation page"]
+)
+def test_required_fields_are_announced_as_required_not_as_a_star(client, seed_article, url):
+    if url == "article":
+        page = soup(client.get(seed_article.get_absolute_url()))
+    else:
+        page = soup(client.post(reverse("comments:post"), comment_data(seed_article, email="")))
+    form = page.find("form", class_="comment-form")
+    labels = {label["for"]: spoken_text(label) for label in form.select("label[for^=id_]")}
+    assert labels["id_comment"] == "Comment (required)"
+    assert labels["id_author"] == "Name (required)"
+    assert labels["id_email"] == "Email (required)"
+    assert labels["id_url"] == "Website"
+    assert "*" not in "".join(labels.values())
+    notes = page.find(class_="required-field-message")
+    assert spoken_text(notes) == "Required fields are marked “required”"
 
 
 def test_every_visible_field_has_a_label(client, seed_article):

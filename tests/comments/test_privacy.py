@@ -238,6 +238,10 @@ PUBLIC_PAGES = [
         200,
         id="comments-feed",
     ),
+    pytest.param(get(lambda d: reverse("comments:latest_feed")), 200, id="site-comments-feed"),
+    pytest.param(
+        get(lambda d: reverse("articles:tag_feed", args=["vaccine-research"])), 200, id="tag-feed"
+    ),
     pytest.param(get(lambda d: reverse("sitemap")), 200, id="sitemap"),
     pytest.param(get(lambda d: reverse("robots_txt")), 200, id="robots"),
     pytest.param(get(lambda d: reverse("comments:csrf")), 200, id="csrf-token"),
@@ -296,15 +300,17 @@ def test_pending_preview_shows_the_pending_comment_and_no_other_hidden_one(discu
     assert traces_of_hidden(response, others) == []
 
 
-def test_article_and_feed_show_every_approved_comment(client, discussion):
+def test_article_and_feeds_show_every_approved_comment(client, discussion):
     page = client.get(article_url(discussion)).content.decode()
     feed = client.get(reverse("comments:feed", kwargs={"slug": discussion.article.slug}))
+    site_feed = client.get(reverse("comments:latest_feed"))
 
     assert len(discussion.approved) == 4
     for comment in discussion.approved:
         assert f'id="comment-{comment.pk}"' in page
         assert comment.author_name in page
         assert comment.body in feed.content.decode()
+        assert comment.body in site_feed.content.decode()
 
 
 def test_leak_check_finds_the_address_where_editors_are_shown_it(client, discussion):

@@ -19,8 +19,8 @@ SAVE_DETAILS = "Save my name, email, and website in this browser for the next ti
 
 
 def field(scope, label):
-    """A form field found by its label ("Name", shown as "Name*" when required)."""
-    return scope.get_by_label(re.compile(rf"^\s*{label}\*?\s*$"))
+    """A form field found by its label ("Name", read out as "Name (required)" when required)."""
+    return scope.get_by_label(re.compile(rf"^\s*{label}\*?(\s*\(required\))?\s*$"))
 
 
 def fill_comment_form(scope, *, comment, name, email, website=""):
