@@ -10,7 +10,8 @@ from django.dispatch import receiver
 from pagecache.tags import ARTICLES, article_tag, purge
 from pagecache.tasks import purge_at
 
-from .models import Article, Tag
+from .changes import part_changed
+from .models import Article, Correction, MedicalDisclaimer, Person, Reference, Tag
 
 
 def _article_tags(article):
@@ -41,3 +42,28 @@ def tag_changed(sender, **kwargs):
 def article_tags_changed(sender, action, **kwargs):
     if action.startswith("post_"):
         purge(ARTICLES)
+
+
+@receiver(post_save, sender=Reference)
+@receiver(post_save, sender=Correction)
+def article_part_saved(sender, instance, **kwargs):
+    part_changed(instance.article_id)
+
+
+@receiver(post_delete, sender=Reference)
+@receiver(post_delete, sender=Correction)
+def article_part_deleted(sender, instance, origin=None, **kwargs):
+    part_changed(instance.article_id, origin)
+
+
+@receiver(post_save, sender=Person)
+@receiver(post_delete, sender=Person)
+def person_changed(sender, **kwargs):
+    # A person's name and credentials are on every article they wrote or
+    # reviewed, on the lists that show bylines and on their profile page.
+    purge(ARTICLES)
+
+
+@receiver(post_save, sender=MedicalDisclaimer)
+def disclaimer_changed(sender, **kwargs):
+    purge(ARTICLES)

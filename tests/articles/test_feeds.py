@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles.feeds import FEED_SIZE
 from articles.models import Tag
 from tests.articles.helpers import ATOM_NS, SITEMAP_NS, sitemap_locations, xml
-from tests.factories import make_article, make_tag, make_user
+from tests.factories import make_article, make_person, make_tag
 
 ABSOLUTE = "http://testserver"
 
@@ -88,7 +88,7 @@ def test_rss_channel_names_the_site_and_links_home(rss):
 
 
 def test_rss_feed_holds_the_latest_articles_only(client, db):
-    author = make_user()
+    author = make_person()
     for n in range(FEED_SIZE + 1):
         make_article(author=author, published_at=timezone.now() - timedelta(minutes=n + 1))
     items = xml(client.get(reverse("articles:feed"))).findall("channel/item")
