@@ -50,7 +50,7 @@ def test_article_page_with_cold_caches_reads_the_rules_once_more(
 ):
     make_thread(seed_article, 10)
     caches["default"].clear()
-    with django_assert_num_queries(7):  # and the medical disclaimer (a read and its creation)
+    with django_assert_num_queries(7):  # and the two settings rows: rules, medical disclaimer
         fresh_get(seed_article.get_absolute_url())
 
 
