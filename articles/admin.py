@@ -13,6 +13,13 @@ MAX_REFERENCES = 100
 MAX_CORRECTIONS = 50
 
 
+class BoundedInline:
+    """An inline that refuses more rows than max_num (the admin only stops adding them)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, validate_max=True, **kwargs)
+
+
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
@@ -36,22 +43,20 @@ class PersonAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ReferenceInline(admin.StackedInline):
+class ReferenceInline(BoundedInline, admin.StackedInline):
     model = Reference
     form = ReferenceForm
     formset = ReferenceInlineFormSet
     extra = 0
     max_num = MAX_REFERENCES
-    validate_max = True
     verbose_name_plural = "references (cite them in the text as [^key])"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class CorrectionInline(admin.TabularInline):
+class CorrectionInline(BoundedInline, admin.TabularInline):
     model = Correction
     extra = 0
     max_num = MAX_CORRECTIONS
-    validate_max = True
     verbose_name_plural = "corrections and updates"
 
 

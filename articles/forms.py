@@ -98,6 +98,14 @@ def citations_in(body):
 
 
 class ReferenceForm(forms.ModelForm):
+    # Longer than the stored values: a pasted link or a "PMID:" label is trimmed first.
+    doi = forms.CharField(
+        label="DOI", max_length=300, required=False, help_text="e.g. 10.1056/NEJMoa1200690"
+    )
+    pmid = forms.CharField(
+        label="PubMed ID", max_length=30, required=False, help_text="e.g. 22658127"
+    )
+
     class Meta:
         model = Reference
         fields = ["key", "citation", "doi", "pmid", "url"]

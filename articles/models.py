@@ -331,7 +331,12 @@ class Article(models.Model):
 
     def _content(self):
         # Deferred fields are absent from __dict__: unknown, so never "changed".
-        return {name: self.__dict__[name] for name in CONTENT_FIELDS if name in self.__dict__}
+        # Whitespace is not content (the admin's form strips the text's last newline).
+        return {
+            name: " ".join(str(self.__dict__[name]).split())
+            for name in CONTENT_FIELDS
+            if name in self.__dict__
+        }
 
     def _content_changed(self):
         if self._state.adding or not hasattr(self, "_loaded_content"):
