@@ -46,7 +46,7 @@ def people_from_users(apps, schema_editor):
     User = apps.get_model(*settings.AUTH_USER_MODEL.split("."))
     for user in User.objects.filter(pk__in=Article.objects.values("author_id")).order_by("pk"):
         full_name = f"{user.first_name} {user.last_name}".strip()
-        name = full_name or getattr(user, User.USERNAME_FIELD)
+        name = full_name or user.username
         person = Person.objects.create(name=name, slug=_unique_slug(Person, name), user=user)
         Article.objects.filter(author_id=user.pk).update(author_person=person)
     Article.objects.update(content_changed_at=F("updated_at"))
