@@ -77,6 +77,7 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["name", "pk"]
+        verbose_name_plural = "people"
 
     def __str__(self):
         return self.name

@@ -127,6 +127,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['name', 'pk'],
+                'verbose_name_plural': 'people',
             },
         ),
         migrations.AddField(
@@ -203,7 +204,7 @@ class Migration(migrations.Migration):
             name='MedicalDisclaimer',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(default='This article is general information, not medical advice. It cannot take the place of a doctor who knows you: talk to your own doctor or care team about your situation before making any decision about treatment.', help_text='Shown under every article and in print. Plain text; blank lines start paragraphs.', max_length=2000)),
+                ('text', models.TextField(default='This article is general information, not medical advice. It cannot take the place of a doctor who knows you: talk to your own doctor or care team about your situation before making any decision about treatment.', help_text='Under every article and in print. Plain text; a blank line starts a paragraph.', max_length=2000)),
             ],
             options={
                 'verbose_name': 'medical disclaimer',
