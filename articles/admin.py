@@ -50,7 +50,6 @@ class ReferenceInline(BoundedInline, admin.StackedInline):
     extra = 0
     max_num = MAX_REFERENCES
     verbose_name_plural = "references (cite them in the text as [^key])"
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class CorrectionInline(BoundedInline, admin.TabularInline):

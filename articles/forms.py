@@ -105,6 +105,7 @@ class ReferenceForm(forms.ModelForm):
     pmid = forms.CharField(
         label="PubMed ID", max_length=30, required=False, help_text="e.g. 22658127"
     )
+    url = forms.URLField(label="URL", max_length=500, required=False, assume_scheme="https")
 
     class Meta:
         model = Reference

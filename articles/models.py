@@ -4,6 +4,7 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.validators import URLValidator
 from django.db import models, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
@@ -24,6 +25,8 @@ RENDERED_FIELDS = ("body_html", "toc_html", "word_count", "references_html", "ci
 # What readers read: a change to these is an update ("Updated DATE", dateModified).
 CONTENT_FIELDS = ("title", "body")
 MAX_SEARCH_TERMS = 8
+# Links readers follow from a profile or a reference: the web only.
+WEB_URL = URLValidator(schemes=["http", "https"])
 
 
 def initials(name):
@@ -62,6 +65,7 @@ class Person(models.Model):
         "profile link",
         max_length=500,
         blank=True,
+        validators=[WEB_URL],
         help_text="Optional: their ORCID record or institution page.",
     )
     user = models.OneToOneField(
@@ -516,7 +520,7 @@ class Reference(models.Model):
     pmid = models.CharField(
         "PubMed ID", max_length=8, blank=True, validators=[validate_pmid], help_text="e.g. 20525992"
     )
-    url = models.URLField("URL", max_length=500, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True, validators=[WEB_URL])
 
     class Meta:
         ordering = ["pk"]

@@ -6,6 +6,7 @@ changed" time starts at its last save. Editors get the new models.
 """
 
 import articles.references
+import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
@@ -122,7 +123,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(help_text='The address of their profile page.', max_length=150, unique=True)),
                 ('credentials', models.CharField(blank=True, help_text='Shown after the name, e.g. “MD, medical oncologist”.', max_length=200)),
                 ('bio', models.TextField(blank=True, help_text='A few sentences, plain text.', max_length=1000)),
-                ('profile_url', models.URLField(blank=True, help_text='Optional: their ORCID record or institution page.', max_length=500, verbose_name='profile link')),
+                ('profile_url', models.URLField(blank=True, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])], help_text='Optional: their ORCID record or institution page.', max_length=500, verbose_name='profile link')),
                 ('user', models.OneToOneField(blank=True, help_text='The editor account this person writes with, if any.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person', to=settings.AUTH_USER_MODEL)),
             ],
             options={
@@ -173,7 +174,7 @@ class Migration(migrations.Migration):
                 ('citation', models.TextField(help_text='Authors, title, journal, year, as it should be printed (Markdown).', max_length=1000)),
                 ('doi', models.CharField(blank=True, help_text='e.g. 10.1056/NEJMoa1003466', max_length=200, validators=[articles.references.validate_doi], verbose_name='DOI')),
                 ('pmid', models.CharField(blank=True, help_text='e.g. 20525992', max_length=8, validators=[articles.references.validate_pmid], verbose_name='PubMed ID')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='URL')),
+                ('url', models.URLField(blank=True, max_length=500, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])], verbose_name='URL')),
             ],
             options={
                 'ordering': ['pk'],

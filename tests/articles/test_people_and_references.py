@@ -350,3 +350,25 @@ def _sitemap_lastmods():
         for url in root.findall("sm:url", SITEMAP_NS)
         if url.find("sm:lastmod", SITEMAP_NS) is not None
     }
+
+
+def test_a_citation_carrying_markup_cannot_add_script_to_the_page(author):
+    article = make_article(author=author, body="Claim[^x].")
+    make_reference(
+        article,
+        "x",
+        citation='Smith <script>alert(1)</script><a href="javascript:alert(2)">J</a> 2020.',
+    )
+    article.refresh_from_db()
+    assert "<script" not in article.references_html
+    assert "javascript:" not in article.references_html
+    assert "Smith" in article.references_html
+
+
+def test_deleting_an_editors_account_keeps_their_person_unlinked():
+    editor = make_user(is_staff=True)
+    person = make_person("Left Us", user=editor)
+    make_article(author=person)
+    editor.delete()
+    person.refresh_from_db()
+    assert (person.name, person.user) == ("Left Us", None)

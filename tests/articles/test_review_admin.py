@@ -385,3 +385,9 @@ def test_stock_bulk_delete_of_corrections_from_a_command_dates_the_update(db):
     before = Article.objects.get(pk=article.pk).content_changed_at
     article.corrections.all().delete()
     assert Article.objects.get(pk=article.pk).content_changed_at > before
+
+
+def test_a_reference_link_must_be_a_web_address(editor_client, article):
+    response = post(editor_client, article, references=[{**TOPALIAN, "url": "ftp://example.org/x"}])
+    assert response.status_code == 200
+    assert "Enter a valid URL." in text_of(html(response).select_one(".inline-group .errorlist"))
