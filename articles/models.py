@@ -344,7 +344,9 @@ class Article(models.Model):
         }
 
     def _content_changed(self):
-        if self._state.adding or not hasattr(self, "_loaded_content"):
+        if self._state.adding:
+            return False  # a new article keeps the time it was given (an import's), else now
+        if not hasattr(self, "_loaded_content"):
             return True
         current = self._content()
         return any(current.get(name) != value for name, value in self._loaded_content.items())

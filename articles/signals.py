@@ -2,6 +2,8 @@
 
 Cache invalidation listens to the models (admin forms, stock deletes,
 commands, imports all send these signals); business rules do not live here.
+A reference or correction changed by any of those paths also hands its
+article to articles.changes, which renders it again from its records.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save

@@ -372,3 +372,13 @@ def test_deleting_an_editors_account_keeps_their_person_unlinked():
     editor.delete()
     person.refresh_from_db()
     assert (person.name, person.user) == ("Left Us", None)
+
+
+def test_an_imported_article_keeps_the_content_changed_time_it_was_given(author):
+    changed = timezone.now() - timedelta(days=40)
+    article = make_article(
+        author=author,
+        published_at=timezone.now() - timedelta(days=90),
+        content_changed_at=changed,
+    )
+    assert Article.objects.get(pk=article.pk).content_changed_at == changed

@@ -391,3 +391,11 @@ def test_a_reference_link_must_be_a_web_address(editor_client, article):
     response = post(editor_client, article, references=[{**TOPALIAN, "url": "ftp://example.org/x"}])
     assert response.status_code == 200
     assert "Enter a valid URL." in text_of(html(response).select_one(".inline-group .errorlist"))
+
+
+def test_corrections_beyond_the_bound_are_refused(editor_client, article):
+    rows = [{"noted_on": "2026-01-01", "text": f"Fix {n}."} for n in range(51)]
+    response = post(editor_client, article, references=[TOPALIAN], corrections=rows)
+    assert response.status_code == 200
+    assert "Please submit at most 50 forms." in text_of(html(response))
+    assert not article.corrections.exists()
