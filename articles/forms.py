@@ -4,7 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .models import META_DESCRIPTION_LENGTH, Article
+from .models import META_DESCRIPTION_LENGTH, Article, Reference
+from .references import normalize_doi, normalize_pmid
 
 MAX_KEYWORDS = 20
 MAX_KEYWORD_LENGTH = 100
@@ -53,8 +54,9 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = [
-            "title", "slug", "author", "excerpt", "body", "tags", "status", "published_at",
-            "allow_comments", "comments_close_at", "meta_description", "seo_keywords",
+            "title", "slug", "author", "excerpt", "body", "tags", "reviewer", "reviewed_on",
+            "status", "published_at", "allow_comments", "comments_close_at", "meta_description",
+            "seo_keywords",
         ]  # fmt: skip
         widgets = {
             "meta_description": forms.Textarea(
@@ -79,3 +81,65 @@ class ArticleAdminForm(forms.ModelForm):
                 ),
             )
         return cleaned
+
+
+# Fenced blocks and code spans: a [^key] shown there is an example, not a citation.
+_CODE = re.compile(r"^(```|~~~).*?^\1[ \t]*$|`[^`\n]*`", re.MULTILINE | re.DOTALL)
+_CITATION = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def citations_in(body):
+    """Keys the Markdown text cites with [^key], in order of first citation."""
+    keys = []
+    for key in _CITATION.findall(_CODE.sub("", body)):
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+class ReferenceForm(forms.ModelForm):
+    # Longer than the stored values: a pasted link or a "PMID:" label is trimmed first.
+    doi = forms.CharField(
+        label="DOI", max_length=300, required=False, help_text="e.g. 10.1056/NEJMoa1200690"
+    )
+    pmid = forms.CharField(
+        label="PubMed ID", max_length=30, required=False, help_text="e.g. 22658127"
+    )
+    url = forms.URLField(label="URL", max_length=500, required=False, assume_scheme="https")
+
+    class Meta:
+        model = Reference
+        fields = ["key", "citation", "doi", "pmid", "url"]
+        widgets = {"citation": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+
+    def clean_doi(self):
+        """A pasted doi.org link or “doi:…” is reduced to the DOI; the model checks its shape."""
+        return normalize_doi(self.cleaned_data["doi"])
+
+    def clean_pmid(self):
+        return normalize_pmid(self.cleaned_data["pmid"])
+
+
+class ReferenceInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """Every [^key] the text cites needs a reference with that key.
+
+        Checked against the text as submitted (the formset's instance carries
+        the form's new body), so an editor sees it before anything is saved.
+        """
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        keys = {
+            form.cleaned_data["key"]
+            for form in self.forms
+            if form.cleaned_data.get("key") and not self._should_delete_form(form)
+        }
+        unknown = [key for key in citations_in(self.instance.body or "") if key not in keys]
+        if unknown:
+            listed = ", ".join(f"[^{key}]" for key in unknown)
+            raise ValidationError(
+                f"The text cites {listed}, but no reference below has that key. "
+                "Add the reference, or correct the marker in the text.",
+                code="unknown_reference",
+            )

@@ -2,14 +2,18 @@
 
 import math
 import re
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 
 import bleach
 import markdown
 from django.utils.html import strip_tags
 from markdown.extensions import Extension
+from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.toc import slugify
 from markdown.treeprocessors import Treeprocessor
+
+from .references import doi_url, pubmed_url
 
 ALLOWED_TAGS = frozenset(
     {
@@ -26,7 +30,8 @@ ALLOWED_TAGS = frozenset(
 RESERVED_IDS = frozenset(
     {
         "main", "article-title", "toc-title", "site-search-q", "submit", "email-notes",
-        "comments", "respond", "commentform",
+        "comments", "respond", "commentform", "references-title", "corrections-title",
+        "disclaimer-title",
     }
 )  # fmt: skip
 RESERVED_ID_PREFIXES = ("comment", "respond", "reply", "li-comment", "cancel-comment", "id_",
@@ -77,7 +82,10 @@ class _ReservedHeadingIdsExtension(Extension):
 
 HEADING_ATTRIBUTES = _heading_attribute
 ALLOWED_ATTRIBUTES = {
-    "a": ["href", "title"],
+    # Footnote markers and back links: their class, ARIA role and label.
+    "a": ["href", "title", "class", "role", "aria-label"],
+    "sup": ["id"],
+    "li": ["id"],
     "abbr": ["title"],
     "img": ["src", "alt", "title", "width", "height"],
     "ol": ["start"],
@@ -107,6 +115,8 @@ class RenderedArticle:
     html: str
     toc_html: str
     word_count: int
+    references_html: str = ""
+    cited_keys: list = field(default_factory=list)
 
     @property
     def reading_minutes(self):
@@ -136,29 +146,137 @@ def _count_headings(toc_tokens):
     return sum(1 + _count_headings(token["children"]) for token in toc_tokens)
 
 
-def render_article(source):
+# Characters Markdown would read as markup inside generated link text.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!>])")
+
+
+def _escape_markdown(text):
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+def _link(text, url):
+    target = url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+    return f"[{_escape_markdown(text)}](<{target}>)"
+
+
+def reference_definition(reference):
+    """A reference record as a Markdown footnote definition: citation, then its links."""
+    parts = [" ".join(reference.citation.split())]
+    if reference.doi:
+        parts.append(_link(f"doi:{reference.doi}", doi_url(reference.doi)))
+    if reference.pmid:
+        parts.append(_link(f"PubMed {reference.pmid}", pubmed_url(reference.pmid)))
+    if reference.url:
+        parts.append(_link(reference.url, reference.url))
+    return f"[^{reference.key}]: " + " ".join(parts)
+
+
+class _References(Treeprocessor):
+    """Drops uncited definitions, labels markers and back links, and marks the list.
+
+    Runs after the footnotes extension has numbered the markers in order of
+    first citation. A screen reader hears "Reference 3" on a marker and "Back
+    to reference 3 in the text" on its back link; the list is moved out of the
+    body by splitting the output at a marker nobody can type.
+    """
+
+    def __init__(self, md, footnotes, marker):
+        super().__init__(md)
+        self.footnotes, self.marker = footnotes, marker
+
+    def run(self, root):
+        order = self.footnotes.footnote_order
+        for link in root.iter("a"):
+            if link.get("class") == "footnote-ref":
+                link.set("role", "doc-noteref")
+                link.set("aria-label", f"Reference {link.text}")
+        for div in root.iter("div"):
+            if div.get("class") == "footnote":
+                break
+        else:
+            return
+        for child in list(div):
+            if child.tag == "hr":
+                div.remove(child)
+        for ol in div.iter("ol"):
+            for li in list(ol):
+                key = li.get("id", "").split(":", 1)[-1]
+                if key not in order:
+                    ol.remove(li)
+                    continue
+                number = order.index(key) + 1
+                backlinks = [a for a in li.iter("a") if a.get("class") == "footnote-backref"]
+                for index, backlink in enumerate(backlinks, start=1):
+                    backlink.set("role", "doc-backlink")
+                    label = f"Back to reference {number} in the text"
+                    if len(backlinks) > 1:
+                        label = f"Back to citation {index} of reference {number} in the text"
+                    backlink.set("aria-label", label)
+                    backlink.set("title", label)
+            break
+        div.set("id", self.marker)
+
+
+class _ReferencesExtension(Extension):
+    def __init__(self, footnotes, marker):
+        super().__init__()
+        self.footnotes, self.marker = footnotes, marker
+
+    def extendMarkdown(self, md):
+        # After the footnotes' numbering (19) and duplicate back links (15).
+        md.treeprocessors.register(_References(md, self.footnotes, self.marker), "references", 10)
+
+
+def _split_references(html, marker):
+    """The body, and the inside of the references list, split at the list's marker."""
+    head, found, tail = html.partition(f' id="{marker}">')
+    if not found:
+        return html, ""
+    body = head[: head.rindex("<div")]
+    references = tail.strip()
+    if references.endswith("</div>"):
+        references = references[: -len("</div>")].strip()
+    return body, references
+
+
+def render_article(source, references=()):
     """Render an article's Markdown source into sanitised HTML and a table of contents.
 
     Headings get stable ids (the table of contents and shared links point at
     them). Raw HTML in the source goes through the same allow-list as the
     Markdown output, so an editor's paste can never carry a script.
+
+    `references` (records with key, citation, doi, pmid, url) become the
+    footnote definitions of the text's [^key] markers: numbered in order of
+    first citation, listed apart (references_html), uncited ones left out.
     """
+    references = list(references)
+    marker = f"references-{secrets.token_hex(8)}"
+    footnotes = FootnoteExtension(USE_DEFINITION_ORDER=False, BACKLINK_TEXT="↩")
     md = markdown.Markdown(
         extensions=[
-            "toc",
-            "tables",
-            "fenced_code",
-            "sane_lists",
-            "attr_list",
+            "toc", "tables", "fenced_code", "sane_lists", "attr_list",
+            footnotes, _ReferencesExtension(footnotes, marker),
             _ReservedHeadingIdsExtension(),
-        ],  # fmt: skip
+        ],
         extension_configs={"toc": {"toc_depth": "2-3", "slugify": heading_id}},
         output_format="html",
-    )
-    html = sanitize_article_html(md.convert(source))
+    )  # fmt: skip
+    if references:
+        definitions = "\n\n".join(reference_definition(reference) for reference in references)
+        source = f"{source}\n\n{definitions}\n"
+    body, references_html = _split_references(md.convert(source), marker)
+    html = sanitize_article_html(body)
     toc_html = ""
     if _count_headings(md.toc_tokens) >= TOC_MIN_HEADINGS:
         toc_html = sanitize_article_html(md.toc)
     text = strip_tags(html)
     word_count = len(re.findall(r"[\w’'-]+", text))
-    return RenderedArticle(html=html, toc_html=toc_html, word_count=word_count)
+    known = {reference.key for reference in references}
+    return RenderedArticle(
+        html=html,
+        toc_html=toc_html,
+        word_count=word_count,
+        references_html=sanitize_article_html(references_html) if references_html else "",
+        cited_keys=[key for key in footnotes.footnote_order if key in known],
+    )

@@ -3,7 +3,9 @@
 Both listen to the models, whichever path made the change (admin forms,
 stock deletes, commands, imports all send these signals); business rules do
 not live here. The search index is written in the same transaction as the
-change, so a rollback leaves the two in step.
+change, so a rollback leaves the two in step. A reference or correction
+changed by any of those paths also hands its article to articles.changes,
+which renders it again from its records.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
@@ -12,7 +14,8 @@ from django.dispatch import receiver
 from pagecache.tags import ARTICLES, article_tag, purge
 from pagecache.tasks import purge_at
 
-from .models import Article, Tag
+from .changes import part_changed
+from .models import Article, Correction, MedicalDisclaimer, Person, Reference, Tag
 from .search import index_articles
 
 
@@ -82,3 +85,31 @@ def index_renamed_tag(sender, instance, using, created, **kwargs):
 @receiver(post_delete, sender=Tag)
 def index_deleted_tag(sender, instance, using, **kwargs):
     index_articles(instance._search_articles, using)
+
+
+# --- An article's parts and the people it credits ---------------------------
+
+
+@receiver(post_save, sender=Reference)
+@receiver(post_save, sender=Correction)
+def article_part_saved(sender, instance, **kwargs):
+    part_changed(instance.article_id)
+
+
+@receiver(post_delete, sender=Reference)
+@receiver(post_delete, sender=Correction)
+def article_part_deleted(sender, instance, origin=None, **kwargs):
+    part_changed(instance.article_id, origin)
+
+
+@receiver(post_save, sender=Person)
+@receiver(post_delete, sender=Person)
+def person_changed(sender, **kwargs):
+    # A person's name and credentials are on every article they wrote or
+    # reviewed, on the lists that show bylines and on their profile page.
+    purge(ARTICLES)
+
+
+@receiver(post_save, sender=MedicalDisclaimer)
+def disclaimer_changed(sender, **kwargs):
+    purge(ARTICLES)

@@ -9,10 +9,13 @@ class ArticleSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return Article.objects.published().only("slug", "updated_at")
+        return Article.objects.published().only(
+            "slug", "published_at", "content_changed_at", "reviewed_on"
+        )
 
     def lastmod(self, article):
-        return article.updated_at
+        """The latest of the last update and the last medical review."""
+        return article.last_modified_at
 
 
 class TagSitemap(Sitemap):

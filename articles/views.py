@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
@@ -9,7 +10,7 @@ from django.views.generic import DetailView, ListView
 from pagecache.decorators import shared_page
 from pagecache.tags import ARTICLES, COMMENTS, DISCUSSION, article_tag, comments_tag
 
-from .models import Article, Tag
+from .models import Article, MedicalDisclaimer, Person, Tag
 from .search import parse_query
 
 
@@ -69,6 +70,30 @@ class SearchView(ArticleListMixin, ListView):
         return super().get_context_data(query=self.query, **kwargs)
 
 
+@method_decorator(shared_page(tags=[ARTICLES]), name="dispatch")
+class PersonView(ArticleListMixin, ListView):
+    """A person's profile: who they are, and the published articles they wrote or reviewed.
+
+    A person credited on no published article has no public page.
+    """
+
+    template_name = "articles/person_detail.html"
+
+    @cached_property
+    def person(self):
+        return get_object_or_404(Person, slug=self.kwargs["slug"])
+
+    def get_queryset(self):
+        return super().get_queryset().credited_to(self.person).select_related("reviewer")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(person=self.person, **kwargs)
+        if not context["object_list"]:
+            # Checked on the page already fetched: no extra query, unlike allow_empty.
+            raise Http404("Nobody by that name has a published article.")
+        return context
+
+
 class ArticlePageMixin:
     """The article page. Its template includes the discussion (comments/section.html)."""
 
@@ -80,6 +105,7 @@ class ArticlePageMixin:
         canonical_url = self.request.build_absolute_uri(self.object.get_absolute_url())
         context["canonical_url"] = canonical_url
         context["meta_tags"] = self.object.meta_tags(canonical_url, settings.SITE_NAME)
+        context["disclaimer"] = MedicalDisclaimer.load()
         if self.request.GET:
             # ?replytocom=… and the like are the same article: never a page of their own.
             context["robots"] = "noindex, follow"

@@ -139,7 +139,9 @@ def create_article(size, source, days_ago):
     )
     article.tags.set(source.tags.all())
     # Written when published, not "Updated" on the day of the benchmark.
-    Article.objects.filter(pk=article.pk).update(updated_at=article.published_at)
+    Article.objects.filter(pk=article.pk).update(
+        updated_at=article.published_at, content_changed_at=article.published_at
+    )
     article.refresh_from_db()
     return article
 

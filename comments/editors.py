@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from articles.models import Person
+
 from .models import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
 
 EDITOR_PERMISSION = "comments.change_comment"
@@ -39,11 +41,13 @@ def is_editor(user):
 def public_name(user):
     """The name an editor's comments are signed with: the one place it is decided.
 
-    Their full name ("Ada Lovelace", or the first name alone); never the
-    username, which is half of their login. An account without a name signs
-    with the site's name.
+    The name of the Person their account writes as, when it has one (as
+    their bylines show it); else their full name ("Ada Lovelace", or the
+    first name alone); never the username, which is half of their login. An
+    account without a name signs with the site's name.
     """
-    name = " ".join(user.get_full_name().split())
+    person_name = Person.objects.for_user(user).values_list("name", flat=True).first()
+    name = " ".join((person_name or user.get_full_name()).split())
     return (name or settings.SITE_NAME)[:MAX_NAME_LENGTH]
 
 

@@ -366,6 +366,8 @@ if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"DJANGO_SITE_URL must start with https://, not {SITE_URL!r}.")
 SITE_DESCRIPTION = "Clear, careful writing about immunotherapy and the immune system."
 ARTICLES_PER_PAGE = 10
+# A medical review older than this many months is "due" in the admin.
+ARTICLE_REVIEW_DUE_MONTHS = env_int("ARTICLE_REVIEW_DUE_MONTHS", 12)
 
 # --- Comments -------------------------------------------------------------
 # Editors change the discussion rules in the admin; these are the knobs that

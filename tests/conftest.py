@@ -8,6 +8,7 @@ from django.test import Client, TestCase
 from articles.models import Article
 from comments.models import DiscussionSettings
 from pagecache.middleware import page_store
+from tests.migrating import migrate_to_latest
 from tests.smtp import HOST, MailServer
 
 SEED_SLUG = "unlocking-the-power-of-immunotherapy"
@@ -109,3 +110,10 @@ def mail_server(settings):
     settings.EMAIL_TIMEOUT = 5
     yield server
     server.down()
+
+
+@pytest.fixture
+def back_to_latest(transactional_db, django_db_serialized_rollback):
+    """For migration tests: whatever a test migrates to, the database ends at the latest."""
+    yield
+    migrate_to_latest()

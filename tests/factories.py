@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.test import TestCase
 from django.utils import timezone
 
-from articles.models import Article, Tag
+from articles.models import Article, Correction, Person, Reference, Tag
 from comments.models import Comment
 from comments.sanitize import sanitize_comment
 from guard.clientaddr import limit_address
@@ -30,6 +30,27 @@ def make_editor(**overrides):
     return editor
 
 
+def make_person(name=None, **overrides):
+    n = next(_sequence)
+    name = name or f"Writer Number{n}"
+    values = {"name": name, "slug": f"person-{n}"}
+    values.update(overrides)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return Person.objects.create(**values)
+
+
+def make_reference(article, key, **overrides):
+    values = {"citation": f"Citation of {key}. J Immunol. 2020;1:1-2."}
+    values.update(overrides)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return Reference.objects.create(article=article, key=key, **values)
+
+
+def make_correction(article, text="A figure was corrected.", **overrides):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return Correction.objects.create(article=article, text=text, **overrides)
+
+
 def make_tag(name=None, **overrides):
     n = next(_sequence)
     name = name or f"Topic {n}"
@@ -48,7 +69,7 @@ def make_article(tags=(), **overrides):
     }
     values.update(overrides)
     if "author" not in values:
-        values["author"] = make_user(first_name="Ada", last_name="Writer")
+        values["author"] = make_person("Ada Writer")
     # Commit hooks (page cache invalidation) run as they would after a real commit.
     with TestCase.captureOnCommitCallbacks(execute=True):
         article = Article.objects.create(**values)

@@ -4,9 +4,18 @@ import pytest
 from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from comments.models import Comment
-from tests.factories import make_article, make_comment, make_tag, make_thread
+from tests.factories import (
+    make_article,
+    make_comment,
+    make_correction,
+    make_person,
+    make_reference,
+    make_tag,
+    make_thread,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +35,8 @@ def fresh_get(url):
 def test_article_page_costs_three_queries_at_any_number_of_comments(
     seed_article, django_assert_num_queries, comments
 ):
-    """The article with its author and neighbours, its tags, and every approved comment."""
+    """The article with its author, reviewer and neighbours (its references and corrections
+    rendered with it), its tags, and every approved comment."""
     make_thread(seed_article, comments)
     fresh_get(seed_article.get_absolute_url())  # the discussion rules reach the shared cache
     with django_assert_num_queries(3):
@@ -40,7 +50,7 @@ def test_article_page_with_cold_caches_reads_the_rules_once_more(
 ):
     make_thread(seed_article, 10)
     caches["default"].clear()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):  # and the two settings rows: rules, medical disclaimer
         fresh_get(seed_article.get_absolute_url())
 
 
@@ -79,6 +89,39 @@ def test_tag_page_costs_four_queries(django_assert_num_queries, articles, db):
         make_article(tags=[tag, make_tag()])
     with django_assert_num_queries(4):  # tag, count, page, tags
         fresh_get(tag.get_absolute_url())
+
+
+@pytest.mark.parametrize(("references", "corrections"), [(0, 0), (1, 1), (30, 10)])
+def test_article_page_costs_the_same_however_many_references_and_corrections(
+    django_assert_num_queries, references, corrections, db
+):
+    article = make_article(reviewer=make_person(), reviewed_on=timezone.localdate())
+    for n in range(references):
+        make_reference(article, f"ref{n}")
+    for _ in range(corrections):
+        make_correction(article)
+    article.refresh_from_db()
+    article.body += "".join(f" Cited[^ref{n}]." for n in range(references))
+    article.save()
+    fresh_get(article.get_absolute_url())
+    with django_assert_num_queries(3):
+        response = fresh_get(article.get_absolute_url())
+    page = response.content.decode()
+    assert page.count('class="footnote-ref"') == references
+    assert page.count("<li><time") == corrections
+
+
+@pytest.mark.parametrize("articles", [1, 12])
+def test_profile_page_costs_four_queries(django_assert_num_queries, articles, db):
+    person = make_person()
+    for n in range(articles):
+        if n % 2:
+            make_article(tags=[make_tag()], author=person)
+        else:
+            make_article(tags=[make_tag()], reviewer=person, reviewed_on=timezone.localdate())
+    with django_assert_num_queries(4):  # person, count, page, tags
+        response = fresh_get(person.get_absolute_url())
+    assert response.content.decode().count('class="article-summary"') == min(articles, 10)
 
 
 @pytest.mark.parametrize("articles", [1, 12])

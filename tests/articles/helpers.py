@@ -28,9 +28,20 @@ def json_ld_scripts(soup):
     return soup.find_all("script", type="application/ld+json")
 
 
-def json_ld(response):
+def json_ld_document(response):
+    """The page's one JSON-LD block, whole: {"@context", "@graph": [page, posting]}."""
     (script,) = json_ld_scripts(html(response))
     return json.loads(script.string)
+
+
+def graph_node(document, node_type):
+    (node,) = [node for node in document["@graph"] if node["@type"] == node_type]
+    return node
+
+
+def json_ld(response):
+    """The BlogPosting of the page's JSON-LD graph."""
+    return graph_node(json_ld_document(response), "BlogPosting")
 
 
 def xml(response):

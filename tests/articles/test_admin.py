@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import META_DESCRIPTION_LENGTH, Article
 from tests.articles.helpers import html, text_of
-from tests.factories import make_article, make_tag
+from tests.factories import make_article, make_person, make_tag
 
 CHANGELIST = "admin:articles_article_changelist"
 
@@ -85,10 +85,17 @@ def test_editor_can_open_the_add_form(editor_client):
     assert html(response).find("input", attrs={"name": "title"}) is not None
 
 
-def test_add_form_proposes_the_editor_as_author(editor_client, editor):
+def test_add_form_proposes_the_editors_person_as_author(editor_client, editor):
+    person = make_person("Edith Editor", user=editor)
     soup = html(editor_client.get(reverse("admin:articles_article_add")))
     selected = soup.find("select", attrs={"name": "author"}).find("option", selected=True)
-    assert selected["value"] == str(editor.pk)
+    assert selected["value"] == str(person.pk)
+    assert selected.text == "Edith Editor"
+
+
+def test_add_form_proposes_no_author_to_an_editor_without_a_person(editor_client):
+    soup = html(editor_client.get(reverse("admin:articles_article_add")))
+    assert soup.find("select", attrs={"name": "author"}).find("option", selected=True) is None
 
 
 @pytest.fixture
@@ -167,13 +174,25 @@ def test_view_on_site_link_of_a_draft_works_for_the_editor(editor_client, draft_
 # --- Posting the add form ---------------------------------------------------------
 
 
+def no_inlines(**counts):
+    """The management forms of the article's references and corrections inlines."""
+    data = {}
+    for prefix in ("references", "corrections"):
+        data[f"{prefix}-TOTAL_FORMS"] = str(counts.get(prefix, 0))
+        data[f"{prefix}-INITIAL_FORMS"] = "0"
+        data[f"{prefix}-MIN_NUM_FORMS"] = "0"
+        data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
+    return data
+
+
 @pytest.fixture
 def new_article_data(editor, seed_article):
     tags = seed_article.tags.filter(slug__in=["cancer", "car-t"])
     return {
+        **no_inlines(),
         "title": "CAR-T for solid tumours",
         "slug": "car-t-for-solid-tumours",
-        "author": str(editor.pk),
+        "author": str(make_person("Edith Editor", user=editor).pk),
         "excerpt": "Why CAR-T works in blood cancers and struggles elsewhere.",
         "body": "## Why\n\nSolid tumours are harder to reach.\n",
         "tags": [str(tag.pk) for tag in tags],

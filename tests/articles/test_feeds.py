@@ -14,7 +14,7 @@ from django.utils import timezone
 from articles.feeds import FEED_SIZE
 from articles.models import Tag
 from tests.articles.helpers import ATOM_NS, SITEMAP_NS, html, sitemap_locations, xml
-from tests.factories import make_article, make_tag, make_user
+from tests.factories import make_article, make_person, make_tag
 
 ABSOLUTE = "http://testserver"
 
@@ -90,7 +90,7 @@ def test_rss_channel_names_the_site_and_links_home(rss):
 
 
 def test_rss_feed_holds_the_latest_articles_only(client, db):
-    author = make_user()
+    author = make_person()
     for n in range(FEED_SIZE + 1):
         make_article(author=author, published_at=timezone.now() - timedelta(minutes=n + 1))
     items = xml(client.get(reverse("articles:feed"))).findall("channel/item")
@@ -228,7 +228,7 @@ def test_tag_feed_carries_the_full_text(client, articles):
 
 
 def test_tag_feed_holds_the_latest_articles_only(client, db):
-    tag, author = make_tag(), make_user()
+    tag, author = make_tag(), make_person()
     for n in range(FEED_SIZE + 1):
         make_article(author=author, tags=[tag], published_at=timezone.now() - timedelta(hours=n))
     assert len(xml(client.get(tag_feed_url(tag.slug))).findall("channel/item")) == FEED_SIZE

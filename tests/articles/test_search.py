@@ -15,6 +15,7 @@ from django.utils import timezone
 from articles.models import Article, Tag
 from articles.search import MARK_END, MARK_START, snippet_html
 from tests.articles.helpers import html, listed_titles, text_of
+from tests.articles.people_helpers import change_form_data
 from tests.factories import make_article, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -233,24 +234,8 @@ def editor_admin(client, editor):
 
 
 def article_form(article, **changes):
-    data = {
-        "title": article.title,
-        "slug": article.slug,
-        "author": str(article.author_id),
-        "excerpt": article.excerpt,
-        "body": article.body,
-        "tags": [str(tag.pk) for tag in article.tags.all()],
-        "status": article.status,
-        "published_at_0": timezone.localtime(article.published_at).strftime("%Y-%m-%d"),
-        "published_at_1": timezone.localtime(article.published_at).strftime("%H:%M:%S"),
-        "allow_comments": "on",
-        "comments_close_at_0": "",
-        "comments_close_at_1": "",
-        "meta_description": "",
-        "seo_keywords": "",
-    }
-    data.update(changes)
-    return data
+    """The admin's change form for `article` as an editor submits it, with `changes`."""
+    return change_form_data(article, **changes)
 
 
 def test_an_article_added_in_the_admin_is_found(client, editor_admin, allergies):

@@ -7,8 +7,15 @@ import pytest
 from django.urls import reverse
 
 from articles import jsonld
-from tests.articles.helpers import html, json_ld, json_ld_scripts, meta_content, text_of
-from tests.factories import make_article, make_tag, make_user
+from tests.articles.helpers import (
+    html,
+    json_ld,
+    json_ld_document,
+    json_ld_scripts,
+    meta_content,
+    text_of,
+)
+from tests.factories import make_article, make_person, make_tag
 
 HOSTILE_TITLE = 'He said "hi" </script><script>alert(1)</script>'
 
@@ -20,7 +27,7 @@ def article(db):
         excerpt="How PD-1 blockers release the brakes on T cells.",
         meta_description="A plain-language guide to checkpoint inhibitors and their side effects.",
         seo_keywords=["checkpoint inhibitors", "PD-1", "immunotherapy side effects"],
-        author=make_user(first_name="Tasuku", last_name="Honjo"),
+        author=make_person("Tasuku Honjo"),
         tags=[make_tag("Cancer research"), make_tag("Antibodies")],
     )
 
@@ -105,7 +112,10 @@ def test_open_graph_article_times_are_the_publication_and_update_times(page, art
     assert meta_content(page, property="article:published_time") == (
         article.published_at.isoformat()
     )
-    assert meta_content(page, property="article:modified_time") == article.updated_at.isoformat()
+    assert (
+        meta_content(page, property="article:modified_time")
+        == article.content_changed_at.isoformat()
+    )
 
 
 def test_open_graph_article_tags_are_the_articles_tags(page):
@@ -150,9 +160,12 @@ def test_article_page_may_be_indexed(page):
 # --- JSON-LD ------------------------------------------------------------------
 
 
-def test_json_ld_is_one_blog_posting(response):
-    data = json_ld(response)
-    assert (data["@context"], data["@type"]) == ("https://schema.org", "BlogPosting")
+def test_json_ld_is_a_medical_web_page_whose_main_entity_is_the_blog_posting(response):
+    document = json_ld_document(response)
+    assert document["@context"] == "https://schema.org"
+    page, posting = document["@graph"]
+    assert (page["@type"], posting["@type"]) == ("MedicalWebPage", "BlogPosting")
+    assert page["mainEntity"] == {"@id": posting["@id"]}
 
 
 def test_json_ld_headline_is_the_title(response, article):
@@ -161,17 +174,24 @@ def test_json_ld_headline_is_the_title(response, article):
 
 def test_json_ld_points_at_the_canonical_url(response, canonical):
     data = json_ld(response)
-    assert (data["url"], data["mainEntityOfPage"]) == (canonical, canonical)
+    assert (data["url"], data["mainEntityOfPage"]) == (canonical, {"@id": canonical})
+    assert json_ld_document(response)["@graph"][0]["@id"] == canonical
 
 
 def test_json_ld_dates_are_the_publication_and_update_times(response, article):
     data = json_ld(response)
     assert datetime.fromisoformat(data["datePublished"]) == article.published_at
-    assert datetime.fromisoformat(data["dateModified"]) == article.updated_at
+    assert datetime.fromisoformat(data["dateModified"]) == article.content_changed_at
 
 
-def test_json_ld_author_is_the_authors_name(response):
-    assert json_ld(response)["author"] == {"@type": "Person", "name": "Tasuku Honjo"}
+def test_json_ld_author_is_the_author_with_their_profile_page(response, article):
+    profile = "http://testserver" + article.author.get_absolute_url()
+    assert json_ld(response)["author"] == {
+        "@type": "Person",
+        "@id": f"{profile}#person",
+        "name": "Tasuku Honjo",
+        "url": profile,
+    }
 
 
 def test_json_ld_keywords_are_the_seo_keywords_in_order(response):
@@ -207,7 +227,7 @@ def test_hostile_title_leaves_exactly_one_json_ld_script(hostile_response):
 
 def test_hostile_title_json_ld_parses_with_the_title_as_headline(hostile_response):
     (script,) = json_ld_scripts(html(hostile_response))
-    assert json.loads(script.string)["headline"] == HOSTILE_TITLE
+    assert json.loads(script.string)["@graph"][1]["headline"] == HOSTILE_TITLE
 
 
 def test_hostile_title_adds_no_executable_script(hostile_response):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles.search import MAX_QUERY_LENGTH, MAX_TERMS
 from immunoblog.views import server_error
 from tests.articles.helpers import html, listed_titles, text_of
-from tests.factories import make_article, make_tag, make_user
+from tests.factories import make_article, make_person, make_tag
 
 PER_PAGE = settings.ARTICLES_PER_PAGE
 
@@ -57,7 +57,7 @@ def test_home_shows_each_articles_author_date_and_excerpt(client, db):
     article = make_article(
         title="Memory T cells",
         excerpt="How the immune system remembers.",
-        author=make_user(first_name="Grace", last_name="Hopper"),
+        author=make_person("Grace Hopper"),
     )
     soup = html(client.get(reverse("articles:home")))
     summary = soup.find(id=f"summary-{article.pk}").find_parent("article")
@@ -112,7 +112,7 @@ def test_home_costs_the_same_queries_however_many_articles_it_lists(client, db):
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("articles:home"))
     for _ in range(5):
-        make_article(tags=tags, author=make_user())
+        make_article(tags=tags, author=make_person())
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("articles:home"))
     assert len(few) > 0
@@ -126,7 +126,7 @@ def test_home_costs_the_same_queries_however_many_articles_it_lists(client, db):
 def article(db):
     return make_article(
         title="Checkpoints explained",
-        author=make_user(first_name="Katalin", last_name="Kariko"),
+        author=make_person("Katalin Kariko"),
         body="The words of the article. " * 138,  # 690 words: three minutes
         tags=[make_tag("Cancer research", slug="cancer-research")],
     )

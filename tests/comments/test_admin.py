@@ -174,6 +174,10 @@ def test_editors_group_has_exactly_article_discussion_and_viewing_permissions(db
     assert codenames == {
         "add_article", "change_article", "delete_article", "view_article",
         "add_tag", "change_tag", "delete_tag", "view_tag",
+        "add_person", "change_person", "delete_person", "view_person",
+        "add_reference", "change_reference", "delete_reference", "view_reference",
+        "add_correction", "change_correction", "delete_correction", "view_correction",
+        "change_medicaldisclaimer", "view_medicaldisclaimer",
         "change_comment", "delete_comment", "view_comment",
         "change_discussionsettings", "view_discussionsettings",
         "view_purgefailure", "view_ratecounter", "view_mail",

@@ -1,22 +1,12 @@
 """Migration 0009: comments that editors posted before the flag existed get their badge."""
 
-import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+from tests.migrating import migrate
 
 BEFORE = [("comments", "0008_comment_edits_and_privacy_requests")]
 AFTER = [("comments", "0009_comment_is_by_editor")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_comments_linked_to_an_editor_get_the_badge_and_no_other():
+def test_comments_linked_to_an_editor_get_the_badge_and_no_other(back_to_latest):
     apps = migrate(BEFORE)
     User = apps.get_model("auth", "User")
     Group = apps.get_model("auth", "Group")

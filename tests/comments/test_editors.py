@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from comments.models import MAX_NAME_LENGTH, Comment
 from tests.comments.helpers import comment_ids, field_error, form_value, post_comment, soup
-from tests.factories import comment_data, make_comment, make_editor, make_user
+from tests.factories import comment_data, make_comment, make_editor, make_person, make_user
 from tests.subscriptions.helpers import make_verified
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,9 @@ def badges(response):
 
 def json_ld_comments(response):
     script = soup(response).find("script", type="application/ld+json")
-    return {item["@id"]: item for item in json.loads(script.string)["comment"]}
+    graph = json.loads(script.string)["@graph"]
+    (posting,) = (node for node in graph if node["@type"] == "BlogPosting")
+    return {item["@id"]: item for item in posting["comment"]}
 
 
 # --- The form -----------------------------------------------------------------------
@@ -138,6 +140,14 @@ def test_an_editor_signs_with_their_name_never_their_username(
     assert comment.author_name == shown
     page = client.get(seed_article.get_absolute_url()).content.decode()
     assert "eda_login" not in page
+
+
+def test_an_editor_with_a_person_signs_as_their_bylines_do(client, seed_article):
+    editor = make_editor(username="eda_login", first_name="Eda", last_name="Moderna")
+    make_person("Dr Eda Moderna", user=editor, credentials="MD")
+    client.force_login(editor)
+    post_comment(client, editor_data(seed_article))
+    assert Comment.objects.get().author_name == "Dr Eda Moderna"
 
 
 def test_an_editors_address_too_long_for_a_comment_is_left_out(client, seed_article):
@@ -406,13 +416,13 @@ def test_an_editors_article_page_costs_a_fixed_number_of_queries(
     url = seed_article.get_absolute_url()
     make_comment(seed_article)
     editor_client.get(url)
-    # The session, the user, their permissions (own and group's), the article, its
-    # tags, the comments: with 1 comment or 30.
-    with django_assert_num_queries(7):
+    # The session, the user, their permissions (own and group's), the Person they sign
+    # as, the article, its tags, the comments: with 1 comment or 30.
+    with django_assert_num_queries(8):
         editor_client.get(url)
     for _ in range(29):
         make_comment(seed_article)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         page = editor_client.get(url)
     assert len(soup(page).select(".comment-admin-link")) == 30
 

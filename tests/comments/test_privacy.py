@@ -331,7 +331,10 @@ def article_schema(client, article):
     (block,) = [
         script for script in document.iter("script") if script.get("type") == "application/ld+json"
     ]
-    return json.loads(block.text)
+    (posting,) = [
+        node for node in json.loads(block.text)["@graph"] if node["@type"] == "BlogPosting"
+    ]
+    return posting
 
 
 def expected_schema(comment):

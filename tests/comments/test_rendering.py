@@ -29,9 +29,9 @@ def article_page(article):
 
 def comment_schema(response):
     for script in soup(response).find_all("script", type="application/ld+json"):
-        data = json.loads(script.string)
-        if data.get("@type") == "BlogPosting":
-            return {item["@id"]: item for item in data["comment"]}
+        for data in json.loads(script.string)["@graph"]:
+            if data.get("@type") == "BlogPosting":
+                return {item["@id"]: item for item in data["comment"]}
     raise AssertionError("no BlogPosting on the page")
 
 

@@ -130,10 +130,13 @@ def active_content(html):
 
 
 def json_ld_blocks(html):
+    """Each JSON-LD block's BlogPosting (the article, carrying its comments)."""
     return [
-        json.loads(text_of(el))
+        posting
         for el in elements(parse(html))
         if el.tag == "script" and el.get("type") == "application/ld+json"
+        for posting in json.loads(text_of(el))["@graph"]
+        if posting["@type"] == "BlogPosting"
     ]
 
 

@@ -25,10 +25,11 @@ CREATE_OTHER_ARTICLE = f"""
 from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from articles.models import Article
+from articles.models import Article, Person
+editor = get_user_model().objects.get(username="{EDITOR}")
 Article.objects.create(
     title="A second article", slug="{OTHER_SLUG}",
-    author=get_user_model().objects.get(username="{EDITOR}"),
+    author=Person.objects.create(name="Eddie Editor", slug="eddie", user=editor),
     excerpt="Another article.", body="## Second\\n\\nAnother article.",
     status=Article.Status.PUBLISHED, published_at=timezone.now() - timedelta(days=2),
 )

@@ -38,6 +38,6 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0002_immunotherapy_article")]
+    dependencies = [("articles", "0003_people_references_corrections")]
 
     operations = [migrations.RunPython(create_index, drop_index, elidable=False)]
