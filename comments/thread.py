@@ -13,6 +13,7 @@ import hmac
 from functools import lru_cache
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString
@@ -62,6 +63,16 @@ def _date_words(language):
     return {number: str(name) for number, name in MONTHS.items()}, _("a.m."), _("p.m.")
 
 
+@lru_cache(maxsize=1)
+def _permalink_prefix():
+    return reverse("comments:permalink", kwargs={"pk": 0})[: -len("0/")]
+
+
+def permalink(pk):
+    """A comment's permanent link (comments:permalink), without reversing it for every card."""
+    return f"{_permalink_prefix()}{pk}/"
+
+
 def public_depth(pairs, pk):
     """How deep comment `pk` sits as readers see it, from the (pk, parent_id) pairs shown.
 
@@ -89,6 +100,7 @@ def entry(comment, *, depth, parent, can_reply, is_pending=False):
     return {
         "comment": comment,
         "pk": comment.pk,
+        "permalink": permalink(comment.pk),
         "depth": depth,
         "parent": parent,
         "can_reply": can_reply,
@@ -124,15 +136,14 @@ def entry_schema(entry):
     return data
 
 
-def flatten(comments, *, max_depth, can_reply, pending=None):
+def flatten(comments, *, max_depth, can_reply, pending=None, newest_first=False):
     """The entries of a thread in display order (oldest first, replies under their parent).
 
-    `comments` are the public ones, oldest first; `pending` is a comment
-    shown to its author alone, marked as awaiting moderation.
+    `comments` are the public ones, oldest first, and `pending` (a comment
+    shown to its author alone, marked as awaiting moderation) if among them.
+    With `newest_first`, top-level comments come newest first; replies stay
+    oldest first under their parent.
     """
-    comments = list(comments)
-    if pending is not None:
-        comments.append(pending)
     by_pk = {comment.pk: comment for comment in comments}
     children = {}
     for comment in comments:
@@ -140,7 +151,8 @@ def flatten(comments, *, max_depth, can_reply, pending=None):
         children.setdefault(parent_id, []).append(comment)
 
     entries = []
-    stack = [(iter(children.get(None, ())), 1)]
+    top = children.get(None, [])
+    stack = [(reversed(top) if newest_first else iter(top), 1)]
     while stack:
         comment = next(stack[-1][0], None)
         if comment is None:

@@ -10,15 +10,20 @@ register = template.Library()
 def get_discussion(context, article):
     """The article's discussion: `{% get_discussion article as discussion %}`.
 
-    A reply link (`?replytocom=ID`) opens the form as a reply; the page of a
-    comment awaiting moderation (`pending_comment` in the context) shows it
-    to its author; an author's own page (`own_comment`) adds their edit link.
+    The page the article URL shows; a comment page's view puts its own
+    page in the context as `discussion` instead. A reply link
+    (`?replytocom=ID`) opens the form as a reply; the page of a comment
+    awaiting moderation (`pending_comment` in the context) shows it to its
+    author; an author's own page (`own_comment`) adds their edit link.
     """
     request = context.get("request")
-    reply_to_id = parse_id(request.GET.get("replytocom")) if request else None
     return load_discussion(
         article,
-        reply_to_id=reply_to_id,
+        reply_to_id=reply_to_id(request),
         pending=context.get("pending_comment"),
         own=context.get("own_comment"),
     )
+
+
+def reply_to_id(request):
+    return parse_id(request.GET.get("replytocom")) if request else None
