@@ -55,12 +55,18 @@ class Pages:
     roots: list
     per_page: int
     default_is_last: bool = False
+    newest_first: bool = False
 
     @classmethod
     def for_rules(cls, article, roots, rules):
         per_page = rules.comments_per_page if rules.page_comments else max(len(roots), 1)
-        is_last = rules.default_comments_page == rules.DefaultPage.LAST
-        return cls(article=article, roots=roots, per_page=per_page, default_is_last=is_last)
+        return cls(
+            article=article,
+            roots=roots,
+            per_page=per_page,
+            default_is_last=rules.default_comments_page == rules.DefaultPage.LAST,
+            newest_first=rules.newest_first,
+        )
 
     @cached_property
     def paginator(self):
@@ -123,6 +129,11 @@ class Page:
     def more(self):
         """Which way "Show more comments" goes: away from the page the article URL shows."""
         return "prev" if self.pages.default_is_last else "next"
+
+    @property
+    def more_at(self):
+        """Where the comments it loads belong: "start" only for older ones above, oldest first."""
+        return "start" if self.more == "prev" and not self.pages.newest_first else "end"
 
     @property
     def links(self):
