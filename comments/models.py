@@ -131,9 +131,13 @@ class DiscussionSettings(models.Model):
 
     @classmethod
     def load(cls):
-        """The current rules, from the shared cache when possible."""
+        """The current rules, from the shared cache when possible.
+
+        A copy cached before a deploy added a setting lacks it: reading that
+        field would cost a query on every page, so such a copy is replaced.
+        """
         current = cache.get(cls.CACHE_KEY)
-        if current is None:
+        if current is None or current.get_deferred_fields():
             current, _ = cls.objects.get_or_create(pk=1)
             cache.set(cls.CACHE_KEY, current, None)
         return current

@@ -3,11 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.models import Comment
+from comments.models import Comment, DiscussionSettings
 from comments.moderation import set_status
 from tests.articles.helpers import html, json_ld, meta_content, text_of
 from tests.comments.helpers import comment_ids, post_comment, soup
@@ -401,3 +402,14 @@ def test_every_cached_page_of_a_discussion_is_refreshed_when_a_comment_is_approv
         title = soup(reader.get(url)).find(id="comments-title")
         assert title.get_text().startswith("10 thoughts")
     assert held.pk in comment_ids(reader.get(page_url(seed_article, 5)))
+
+
+def test_settings_cached_before_a_setting_was_added_are_read_again_once(
+    seed_article, django_assert_num_queries
+):
+    """A copy of the rules cached by the previous release lacks the new fields."""
+    cache.set(DiscussionSettings.CACHE_KEY, DiscussionSettings.objects.defer("newest_first").get())
+    with django_assert_num_queries(1):
+        assert DiscussionSettings.load().newest_first is False
+    with django_assert_num_queries(0):
+        assert DiscussionSettings.load().newest_first is False
