@@ -16,6 +16,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -126,10 +127,12 @@ class Cards:
         url = comment.author_url
         created_at = self.local(comment.created_at)
         edited_at = comment.edited_at and self.local(comment.edited_at)
+        # Strings made here are safe as they are, and what a commenter typed
+        # is escaped once here: the template would escape them on every use.
         return {
             "comment": comment,
             "pk": comment.pk,
-            "permalink": permalink(comment.pk),
+            "permalink": SafeString(permalink(comment.pk)),
             "depth": depth,
             "parent": parent,
             "can_reply": can_reply,
@@ -137,14 +140,14 @@ class Cards:
             "has_replies": False,
             "closing": SafeString(""),
             "author_name": comment.author_name,
-            "author_url": url if url and is_safe_url(url) else "",
-            "initials": initials(comment.author_name),
+            "author_url": escape(url) if url and is_safe_url(url) else "",
+            "initials": escape(initials(comment.author_name)),
             "hue": self.hue(comment.author_email, comment.author_name),
-            "created_iso": created_at.isoformat(),
-            "created_display": self.display(created_at),
+            "created_iso": SafeString(created_at.isoformat()),
+            "created_display": SafeString(self.display(created_at)),
             "body_html": SafeString(comment.body_html),
-            "edited_iso": edited_at.isoformat() if edited_at else "",
-            "edited_display": self.display(edited_at) if edited_at else "",
+            "edited_iso": SafeString(edited_at.isoformat()) if edited_at else "",
+            "edited_display": SafeString(self.display(edited_at)) if edited_at else "",
             # The author's own tools, filled in on their uncached page only.
             "author_tools": SafeString(""),
         }
