@@ -132,8 +132,10 @@ class Page:
 
     @property
     def more_at(self):
-        """Where the comments it loads belong: "start" only for older ones above, oldest first."""
-        return "start" if self.more == "prev" and not self.pages.newest_first else "end"
+        """Where the comments it loads belong in the list: older ones go first when the
+        oldest come first, newer ones when the newest do."""
+        older = self.more == "prev"
+        return "start" if older != self.pages.newest_first else "end"
 
     @property
     def links(self):

@@ -199,6 +199,24 @@ def test_the_article_can_show_the_last_page(
     )
 
 
+@pytest.mark.parametrize(
+    ("default_page", "newest_first", "more", "more_at"),
+    [
+        ("first", False, "next", "end"),
+        ("first", True, "next", "start"),
+        ("last", False, "prev", "start"),
+        ("last", True, "prev", "end"),
+    ],
+)
+def test_show_more_loads_away_from_the_articles_page_and_keeps_the_order(
+    client, five_pages_of_two, seed_article, discussion_rules,
+    default_page, newest_first, more, more_at,
+):  # fmt: skip
+    discussion_rules(default_comments_page=default_page, newest_first=newest_first)
+    nav = soup(client.get(seed_article.get_absolute_url())).find("nav", class_="comment-navigation")
+    assert (nav["data-more"], nav["data-more-at"]) == (more, more_at)
+
+
 # --- Replying on any page ----------------------------------------------------------------------
 
 
