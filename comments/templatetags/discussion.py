@@ -11,18 +11,24 @@ def get_discussion(context, article):
     """The article's discussion: `{% get_discussion article as discussion %}`.
 
     The page the article URL shows; a comment page's view puts its own
-    page in the context as `discussion` instead. A reply link
+    page in the context as `discussion`, which is returned as it is. A reply link
     (`?replytocom=ID`) opens the form as a reply; the page of a comment
     awaiting moderation (`pending_comment` in the context) shows it to its
     author; an author's own page (`own_comment`) adds their edit link.
     """
-    request = context.get("request")
-    return load_discussion(
-        article,
-        reply_to_id=reply_to_id(request),
-        pending=context.get("pending_comment"),
-        own=context.get("own_comment"),
-    )
+    if "discussion" in context:
+        return context["discussion"]
+    # Asked for in <head> (the page links) and in the content: loaded once per render.
+    key = ("discussion", article.pk)
+    if key not in context.render_context:
+        request = context.get("request")
+        context.render_context[key] = load_discussion(
+            article,
+            reply_to_id=reply_to_id(request),
+            pending=context.get("pending_comment"),
+            own=context.get("own_comment"),
+        )
+    return context.render_context[key]
 
 
 def reply_to_id(request):

@@ -431,3 +431,12 @@ def test_settings_cached_before_a_setting_was_added_are_read_again_once(
         assert DiscussionSettings.load().newest_first is False
     with django_assert_num_queries(0):
         assert DiscussionSettings.load().newest_first is False
+
+
+def test_the_head_names_the_previous_and_next_pages(client, five_pages_of_two, seed_article):
+    head = html(client.get(page_url(seed_article, 3))).head
+    assert head.find("link", rel="prev")["href"] == page_url(seed_article, 2)
+    assert head.find("link", rel="next")["href"] == page_url(seed_article, 4)
+    head = html(client.get(seed_article.get_absolute_url())).head
+    assert head.find("link", rel="prev") is None
+    assert head.find("link", rel="next")["href"] == page_url(seed_article, 2)
