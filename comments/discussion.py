@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from .forms import CommentForm
+from .forms import CommentForm, parse_id
 from .models import Comment, DiscussionSettings
 from .moderation import comments_open
 from .paging import Page, Pages, roots_of
@@ -61,10 +61,10 @@ class Discussion:
 def thread_comments(article):
     """All approved comments of an article, oldest first: one query.
 
-    Rows (tuples with the fields a card prints), not model instances: the
-    page only reads them, and building a row costs a tenth as much. Every
-    page of the discussion needs them all, to know which top-level comments
-    come before its own.
+    Rows (named tuples with the fields a card prints), not model instances:
+    the page only reads them, and building a row costs a tenth as much.
+    Every page of the discussion reads them all, to know which top-level
+    comments come before its own.
     """
     return Comment.objects.public().filter(article=article).values_list(*THREAD_FIELDS, named=True)
 
@@ -130,6 +130,11 @@ def comment_url(comment):
     root_of = roots_of(pairs)
     pages = Pages.for_rules(comment.article, [pk for pk, _ in pairs if root_of[pk] == pk], rules)
     return f"{pages.url(pages.number_of(root_of[comment.pk]))}#comment-{comment.pk}"
+
+
+def reply_to_id(request):
+    """The comment a reply link (`?replytocom=ID`) asks to answer, if the id is well formed."""
+    return parse_id(request.GET.get("replytocom")) if request else None
 
 
 @lru_cache(maxsize=1)

@@ -15,13 +15,12 @@ from guard.clientaddr import client_address
 from guard.origin import is_cross_site
 
 from . import ratelimit
-from .discussion import comment_url, load_discussion
+from .discussion import comment_url, load_discussion, reply_to_id
 from .editing import author_tools
 from .forms import CommentForm, parse_id
 from .models import Comment
 from .services import Client, post_comment
 from .signing import comment_id_from_token
-from .templatetags.discussion import reply_to_id
 
 # The status of the re-rendered form, by the reason the post was refused.
 ERROR_STATUS = {"invalid": 400, "duplicate": 409, "flood": 429}

@@ -1,7 +1,6 @@
 from django import template
 
-from ..discussion import load_discussion
-from ..forms import parse_id
+from ..discussion import load_discussion, reply_to_id
 
 register = template.Library()
 
@@ -29,7 +28,3 @@ def get_discussion(context, article):
             own=context.get("own_comment"),
         )
     return context.render_context[key]
-
-
-def reply_to_id(request):
-    return parse_id(request.GET.get("replytocom")) if request else None
