@@ -100,9 +100,12 @@ class ArticlePageMixin:
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
+    def canonical_path(self):
+        return self.object.get_absolute_url()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        canonical_url = self.request.build_absolute_uri(self.object.get_absolute_url())
+        canonical_url = self.request.build_absolute_uri(self.canonical_path())
         context["canonical_url"] = canonical_url
         context["meta_tags"] = self.object.meta_tags(canonical_url, settings.SITE_NAME)
         context["disclaimer"] = MedicalDisclaimer.load()

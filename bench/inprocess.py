@@ -5,11 +5,17 @@ with override_settings (the page cache reads PAGE_CACHE_SECONDS per request).
 """
 
 import cProfile
+import gzip
 import io
 import pstats
+import re
+import statistics
 import time
 
 HOST = "127.0.0.1"
+# Varnish's gzip level (its default, 6), and a bound on the pages walked.
+GZIP_LEVEL = 6
+MAX_PAGES = 200
 # pstats restriction: functions defined in the blog's own packages.
 PROJECT_CODE = r"/(immunoblog|articles|comments)/[^/]+\.py"
 
@@ -85,3 +91,49 @@ def time_page(path, runs):
             _get(client, path)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     return wall * 1000 / runs, cpu * 1000 / runs
+
+
+_NEXT_PAGE = re.compile(r'<a class="page-link" rel="next" href="([^"#]+)')
+_CARD = 'class="comment depth-'
+
+
+def discussion_pages(path, runs, reference_path=None, rounds=3):
+    """Every page of the discussion under the article at `path`, as a reader walks them.
+
+    From the article URL, following each page's rel="next" link: for each
+    page, its bytes as sent and gzipped (as Varnish keeps it), the comments
+    it shows, and the CPU of one uncached GET (see time_page), the median of
+    `rounds`. Each round also times `reference_path` right after, so the
+    ratio to it ("ratio", the median of the rounds' ratios) holds while the
+    machine's load changes.
+    """
+    from django.test.utils import override_settings
+
+    client = _client()
+    pages = []
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        while path and len(pages) < MAX_PAGES:
+            html = _get(client, path).content
+            samples = []
+            for _ in range(rounds):
+                cpu_ms = time_page(path, runs)[1]
+                reference_ms = time_page(reference_path, runs)[1] if reference_path else None
+                samples.append((cpu_ms, reference_ms))
+            pages.append(
+                {
+                    "path": path,
+                    "bytes": len(html),
+                    "gzip_bytes": len(gzip.compress(html, compresslevel=GZIP_LEVEL)),
+                    "comments": html.decode().count(_CARD),
+                    "cpu_ms": statistics.median(cpu for cpu, _ in samples),
+                    "reference_ms": statistics.median(ref for _, ref in samples)
+                    if reference_path
+                    else None,
+                    "ratio": statistics.median(cpu / ref for cpu, ref in samples)
+                    if reference_path
+                    else None,
+                }
+            )
+            found = _NEXT_PAGE.search(html.decode())
+            path = found.group(1) if found else None
+    return pages

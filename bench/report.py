@@ -19,6 +19,10 @@ QUERIES_TARGET = 3
 PAGE_CACHE_MB = 64
 MEMORY_ALLOWANCE_MB = 50
 TARGET_SIZE = 100
+# The pages of the largest discussion: each at most this heavy (as sent,
+# before gzip), and at most this many times the 100-comment page's CPU.
+PAGE_WEIGHT_TARGET_KB = 200
+PAGE_CPU_TARGET = 1.3
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,30 @@ class Memory:
     same_workers: bool
     resident_before_mb: list = field(default_factory=list)
     resident_after_mb: list = field(default_factory=list)
+
+
+@dataclass
+class Discussion:
+    """The pages of the largest discussion as readers get them, measured in-process.
+
+    `pages` are dicts (path, bytes, gzip_bytes, comments, cpu_ms,
+    reference_ms, ratio), in the order a reader follows the "Newer comments"
+    links; the reference is the uncached article page at `reference_size`
+    comments, timed in the same rounds.
+    """
+
+    size: int
+    pages: list
+    reference_size: int | None = None
+
+    @staticmethod
+    def ratio(page):
+        return page.get("ratio")
+
+    @property
+    def reference_cpu_ms(self):
+        times = [page["reference_ms"] for page in self.pages if page.get("reference_ms")]
+        return statistics.median(times) if times else None
 
 
 def _median(values):
@@ -130,7 +158,7 @@ def _mark(ok):
     return "✓" if ok else "✗"
 
 
-def targets(summaries, queries, memory):
+def targets(summaries, queries, memory, discussion=None):
     """(target, measured, ✓/✗) lines; a target whose figures are missing is skipped."""
     lines = []
 
@@ -164,6 +192,7 @@ def targets(summaries, queries, memory):
             f"≤ {QUERIES_TARGET} queries per uncached page, the same at every size",
             measured, _mark(ok),
         ))  # fmt: skip
+    lines += discussion_targets(discussion)
     if memory.after_mb:
         budget = PAGE_CACHE_MB + MEMORY_ALLOWANCE_MB
         worst = max(memory.after_mb)
@@ -174,6 +203,48 @@ def targets(summaries, queries, memory):
             _mark(worst <= budget and memory.ok == memory.urls),
         ))  # fmt: skip
     return lines
+
+
+def discussion_targets(discussion):
+    """The page weight and CPU targets of the largest discussion's pages."""
+    if discussion is None or not discussion.pages:
+        return []
+    heaviest = max(page["bytes"] for page in discussion.pages) / 1024
+    lines = [
+        (
+            f"no page of the {discussion.size}-comment discussion > {PAGE_WEIGHT_TARGET_KB} KB",
+            f"{len(discussion.pages)} pages, the heaviest {heaviest:.0f} KB",
+            _mark(heaviest <= PAGE_WEIGHT_TARGET_KB),
+        )
+    ]
+    ratios = [discussion.ratio(page) for page in discussion.pages]
+    if None not in ratios:
+        lines.append((
+            f"uncached page at {discussion.size} comments ≤ {PAGE_CPU_TARGET}× the CPU of the "
+            f"{discussion.reference_size}-comment page (in-process)",
+            f"{min(ratios):.2f}× – {max(ratios):.2f}× "
+            f"(the reference: {discussion.reference_cpu_ms:.1f} ms)",
+            _mark(max(ratios) <= PAGE_CPU_TARGET),
+        ))  # fmt: skip
+    return lines
+
+
+def discussion_rows(discussion):
+    header = ["page", "path", "KB", "gzipped KB", "comments shown", "uncached CPU ms",
+              "× reference"]  # fmt: skip
+    rows = [
+        [
+            str(number),
+            f"`{page['path']}`",
+            f"{page['bytes'] / 1024:.0f}",
+            f"{page['gzip_bytes'] / 1024:.0f}",
+            str(page["comments"]),
+            f"{page['cpu_ms']:.2f}",
+            _fmt(discussion.ratio(page), ".2f") + "×",
+        ]
+        for number, page in enumerate(discussion.pages if discussion else [], start=1)
+    ]
+    return header, rows
 
 
 def _fmt(value, spec, missing="–"):
@@ -288,20 +359,43 @@ def markdown_table(header, rows):
     return "\n".join(lines)
 
 
-def tables(summaries, queries, memory, posting):
+def tables(summaries, queries, memory, posting, discussion=None):
     return {
         "summary_table": summary_rows(summaries),
         "page_table": page_rows(summaries),
         "memory_table": memory_rows(memory),
-        "targets": targets(summaries, queries, memory),
+        "targets": targets(summaries, queries, memory, discussion),
         "posting_table": posting_rows(posting),
+        "discussion_table": discussion_rows(discussion),
+        "discussion_note": discussion_note(discussion),
     }
+
+
+def discussion_note(discussion):
+    if discussion is None:
+        return ""
+    reference = (
+        f"× reference: its CPU divided by that of the article page at "
+        f"{discussion.reference_size} comments (median {discussion.reference_cpu_ms:.2f} ms), "
+        "timed right after it in each of three rounds (the median of the rounds' ratios)."
+        if discussion.reference_cpu_ms
+        else ""
+    )
+    return (
+        f"The {discussion.size}-comment article's discussion as a reader walks it, from the "
+        'article URL through each page\'s "Newer comments" link, with the discussion settings '
+        "at their defaults (50 top-level comments a page, the first page at the article URL). "
+        "KB as sent (gzipped: as Varnish keeps and sends it); CPU: one uncached GET in-process "
+        f"with the test client (process time, median of three rounds). {reference}"
+    )
 
 
 def terminal(context):
     lines = ["", text_table(*context["summary_table"]), "", text_table(*context["page_table"])]
     lines += ["", "Memory:", text_table(*context["memory_table"]), "", "Targets:"]
     lines += [f"  {mark} {name}: {measured}" for name, measured, mark in context["targets"]]
+    if context.get("discussion_table", ([], []))[1]:
+        lines += ["", "Discussion pages:", text_table(*context["discussion_table"])]
     lines += ["", "Comment posting:", text_table(*context["posting_table"])]
     lines += [f"  {note}" for note in context["posting_notes"][1:]]
     return "\n".join(lines)
@@ -430,6 +524,12 @@ def document(context):
         "",
         markdown_table(*context["page_table"]),
         "",
+        "## The discussion, page by page",
+        "",
+        context.get("discussion_note", ""),
+        "",
+        markdown_table(*context.get("discussion_table", ([], []))),
+        "",
         "## Memory per worker",
         "",
         "Memory of each worker of the cached server, after the load above (before) and after "
@@ -457,6 +557,7 @@ def document(context):
         "make bench                  # full run, writes this file",
         "BENCH_QUICK=1 make bench    # 1 s runs, one round, 1000 distinct URLs",
         ".venv/bin/python bench/run.py --profile   # cProfile of the uncached 100-comment page",
+        ".venv/bin/python bench/run.py --pages     # only the discussion's pages, in-process",
         "```",
         "",
         "The full run takes 6 to 12 minutes on 2 cores, depending on what else runs: most of "

@@ -3,10 +3,11 @@
     .venv/bin/python bench/run.py            # full run, writes docs/benchmarks.md
     .venv/bin/python bench/run.py --quick    # short run (or BENCH_QUICK=1 make bench)
     .venv/bin/python bench/run.py --profile  # cProfile of the uncached 100-comment page
+    .venv/bin/python bench/run.py --pages    # the 1000-comment discussion's pages, in-process
 
 Durations also come from the environment: BENCH_DURATION, BENCH_ROUNDS,
 BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_THREADS, BENCH_SIZES, BENCH_POSTERS,
-BENCH_POSTS_PER_POSTER, BENCH_DISTINCT_URLS. Servers are started with the
+BENCH_POSTS_PER_POSTER, BENCH_DISTINCT_URLS, BENCH_PAGE_RUNS. Servers are started with the
 test suite's harness (tests/servers.py), listen on 127.0.0.1 only and are
 stopped, and the temporary directory removed, however the run ends.
 """
@@ -63,6 +64,10 @@ def parse_args(argv):
     add("--profile", action="store_true", help="profile the uncached page instead")
     add("--profile-runs", type=int, default=200, help="GETs under the profiler")
     add("--profile-size", type=int, default=100, help="comments on the profiled page")
+    add("--pages", action="store_true",
+        help="only the pages of the largest discussion, in-process (no servers)")  # fmt: skip
+    add("--page-runs", type=int, default=env_int("BENCH_PAGE_RUNS", 20),
+        help="uncached GETs timed per discussion page")  # fmt: skip
     args = parser.parse_args(argv)
     if args.quick:
         args.duration, args.rounds, args.posts_per_poster = 1, 1, 2
@@ -108,6 +113,21 @@ def count_queries(articles):
     }
     connections.close_all()
     return queries
+
+
+def measure_discussion(articles, runs):
+    """Every page of the largest discussion, and the 100-comment page for reference."""
+    from django.db import connections
+
+    largest = max(articles, key=lambda a: a.size)
+    reference = next((a for a in articles if a.size == report.TARGET_SIZE), None)
+    print(f"The {largest.size}-comment discussion, page by page (in-process, uncached) ...",
+          flush=True)  # fmt: skip
+    pages = inprocess.discussion_pages(largest.path, runs, reference and reference.path)
+    connections.close_all()
+    return report.Discussion(
+        size=largest.size, pages=pages, reference_size=reference and reference.size
+    )
 
 
 # --- Servers -------------------------------------------------------------------
@@ -335,6 +355,7 @@ def write_outputs(args, context, runs, queries, memory):
         "runs": [run.__dict__ for run in runs],
         "queries": queries,
         "memory": memory.__dict__,
+        "discussion": context.get("discussion_raw"),
         "date": context["date"],
     }
     RAW_OUTPUT.write_text(json.dumps(raw, indent=2))
@@ -355,6 +376,7 @@ def run_benchmark(args, tmp):
         )
         articles = prepare(env, args.sizes)
         queries = count_queries(articles)
+        discussion = measure_discussion(articles, args.page_runs)
         targets = start_servers(stack, env, tmp, articles)
         *targets, page_bytes = targets
         runs = load_pages(args, articles, targets)
@@ -370,8 +392,9 @@ def run_benchmark(args, tmp):
         "load_before": load_before,
         "load_after": report.load_average(),
         "settings": settings_lines(args),
-        **report.tables(summaries, queries, memory, posted),
+        **report.tables(summaries, queries, memory, posted, discussion),
         "posting_notes": posting_notes(posted),
+        "discussion_raw": discussion.__dict__,
     }
     print(report.terminal(context))
     write_outputs(args, context, runs, queries, memory)
@@ -390,6 +413,19 @@ def run_profile(args, tmp):
     return 0
 
 
+def run_pages(args, tmp):
+    """Only the discussion's pages: weights and uncached CPU, in this process."""
+    sizes = sorted({report.TARGET_SIZE, max(args.sizes)})
+    with servers.fresh_database(tmp) as database:
+        articles = prepare(servers.production_env(tmp, **database.env()), sizes)
+        discussion = measure_discussion(articles, args.page_runs)
+    print()
+    print(report.text_table(*report.discussion_rows(discussion)))
+    for name, measured, mark in report.discussion_targets(discussion):
+        print(f"  {mark} {name}: {measured}")
+    return 0
+
+
 def main(argv=None):
     args = parse_args(argv)
     # Stop cleanly on Ctrl-C even when started with SIGINT ignored (as a background job).
@@ -399,6 +435,8 @@ def main(argv=None):
         try:
             if args.profile:
                 return run_profile(args, Path(tmp))
+            if args.pages:
+                return run_pages(args, Path(tmp))
             return run_benchmark(args, Path(tmp))
         except KeyboardInterrupt:
             print("\nInterrupted.", file=sys.stderr)

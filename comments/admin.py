@@ -387,6 +387,17 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
             {"fields": ["hold_link_count", "moderation_words", "disallowed_words"]},
         ),
         ("Threads and closing", {"fields": ["thread_depth", "close_after_days"]}),
+        (
+            "Comment pages",
+            {
+                "fields": [
+                    "page_comments",
+                    "comments_per_page",
+                    "default_comments_page",
+                    "newest_first",
+                ]
+            },
+        ),
         ("Mail to commenters", {"fields": ["notify_commenters"]}),
         ("Editing by the author", {"fields": ["edit_window_minutes"]}),
         ("Trash", {"fields": ["trash_days"]}),

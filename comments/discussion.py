@@ -14,9 +14,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from .forms import CommentForm, EditorCommentForm
+from .forms import CommentForm, EditorCommentForm, parse_id
 from .models import Comment, DiscussionSettings
 from .moderation import comments_open
+from .paging import Page, Pages, roots_of
 from .thread import entry_schema, flatten
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
@@ -34,6 +35,7 @@ class Discussion:
     entries: list = field(default_factory=list)
     reply_to: object = None  # the entry's comment (a row) the form replies to
     editor: object = None  # the signed-in editor viewing it (comments.editors.Editor)
+    page: Page = None  # which page of the discussion this is
 
     @property
     def heading(self):
@@ -52,7 +54,7 @@ class Discussion:
 
     @property
     def schema(self):
-        """What the discussion adds to the article's JSON-LD: its public comments."""
+        """What the discussion adds to the article's JSON-LD: this page's public comments."""
         public = [entry_schema(entry) for entry in self.entries if not entry["is_pending"]]
         return {"commentCount": self.count, "comment": public}
 
@@ -62,23 +64,42 @@ def thread_comments(article):
 
     Rows (named tuples with the fields a card prints), not model instances:
     the page only reads them, and building a row costs a tenth as much.
+    Every page of the discussion reads them all, to know which top-level
+    comments come before its own.
     """
     return Comment.objects.public().filter(article=article).values_list(*THREAD_FIELDS, named=True)
 
 
-def load_discussion(article, *, reply_to_id=None, pending=None, own=None):
-    """The article's discussion; `pending` is shown too (to its author alone).
+def load_discussion(article, *, page=None, reply_to_id=None, pending=None, own=None):
+    """One page of the article's discussion; `pending` is shown too (to its author alone).
 
-    `own` ({"pk", "html"}, from editing.author_tools) is the comment of the
-    reader of an uncached author's page: its card gets their tools.
+    `page` is the number asked for (None: the page the article URL shows);
+    past the last page it is the last. `own` ({"pk", "html"}, from
+    editing.author_tools) is the comment of the reader of an uncached
+    author's page: its card gets their tools. The author's page shows the
+    page their comment is on (for a pending one, where it will be once
+    approved).
     """
     rules = DiscussionSettings.load()
     is_open = comments_open(article, rules)
+    rows = list(thread_comments(article))
+    count = len(rows)
+    if pending is not None:
+        rows.append(pending)
+    root_of = roots_of([(row.pk, row.parent_id) for row in rows])
+    pages = Pages.for_rules(article, [row.pk for row in rows if root_of[row.pk] == row.pk], rules)
+    focus = pending.pk if pending is not None else own and own["pk"]
+    if focus in root_of:
+        number = pages.number_of(root_of[focus])
+    else:
+        number = pages.default if page is None else pages.clamp(page)
+    shown = pages.roots_on(number) if pages.count > 1 else None
     entries = flatten(
-        thread_comments(article),
+        rows if shown is None else [row for row in rows if root_of[row.pk] in shown],
         max_depth=rules.thread_depth,
         can_reply=is_open and pending is None,
         pending=pending,
+        newest_first=rules.newest_first,
     )
     reply_to = next(
         (
@@ -92,9 +113,29 @@ def load_discussion(article, *, reply_to_id=None, pending=None, own=None):
         for entry in entries:
             if entry["pk"] == own["pk"]:
                 entry["author_tools"] = own["html"]
-    count = len(entries) - (pending is not None)
     return Discussion(article=article, count=count, is_open=is_open, entries=entries,
-                      reply_to=reply_to)  # fmt: skip
+                      reply_to=reply_to, page=Page(pages, number))  # fmt: skip
+
+
+def comment_url(comment):
+    """Where a public comment lives now: its page's URL and its anchor.
+
+    One query (the article's public comments, ids only) besides the rules.
+    """
+    rules = DiscussionSettings.load()
+    pairs = list(
+        Comment.objects.public()
+        .filter(article_id=comment.article_id)
+        .values_list("pk", "parent_id")
+    )
+    root_of = roots_of(pairs)
+    pages = Pages.for_rules(comment.article, [pk for pk, _ in pairs if root_of[pk] == pk], rules)
+    return f"{pages.url(pages.number_of(root_of[comment.pk]))}#comment-{comment.pk}"
+
+
+def reply_to_id(request):
+    """The comment a reply link (`?replytocom=ID`) asks to answer, if the id is well formed."""
+    return parse_id(request.GET.get("replytocom")) if request else None
 
 
 @lru_cache(maxsize=1)

@@ -17,12 +17,18 @@ MAX_EMAIL_LENGTH = 100
 MAX_URL_LENGTH = 200
 MAX_USER_AGENT_LENGTH = 255
 ANONYMOUS_NAME = "Anonymous"
+# A page of the discussion holds at most this many top-level comments.
+MAX_COMMENTS_PER_PAGE = 100
 
 
 class DiscussionSettings(models.Model):
     """The editors' discussion rules: one row, changed in the admin without a deploy."""
 
     CACHE_KEY = "comments:discussion-settings"
+
+    class DefaultPage(models.TextChoices):
+        FIRST = "first", "the first page of comments"
+        LAST = "last", "the last page of comments"
 
     manual_approval = models.BooleanField(
         "comments must be approved by an editor",
@@ -77,6 +83,38 @@ class DiscussionSettings(models.Model):
         help_text="For this many minutes after posting, the browser that posted a comment may "
         "edit it; the new text is moderated again. 0 turns editing off.",
     )
+    page_comments = models.BooleanField(
+        "break comments into pages",
+        default=True,
+        help_text="Off: every comment on the article page, however many there are.",
+    )
+    comments_per_page = models.PositiveSmallIntegerField(
+        "top-level comments per page",
+        default=50,
+        validators=[
+            MinValueValidator(1, "A page shows at least one top-level comment."),
+            MaxValueValidator(
+                MAX_COMMENTS_PER_PAGE,
+                f"At most {MAX_COMMENTS_PER_PAGE} top-level comments per page, so pages stay "
+                "light.",
+            ),
+        ],
+        help_text="Each page holds this many top-level comments and all their replies. "
+        "Pages are numbered from the oldest comment, so a new comment never moves another.",
+    )
+    default_comments_page = models.CharField(
+        "the article shows",
+        max_length=5,
+        choices=DefaultPage.choices,
+        default=DefaultPage.FIRST,
+        help_text="The other pages live at …/comment-page-2/ and so on.",
+    )
+    newest_first = models.BooleanField(
+        "newest comments first",
+        default=False,
+        help_text="On each page, the newest top-level comment comes first. Replies stay "
+        "in the order they were written, under their comment.",
+    )
     trash_days = models.PositiveSmallIntegerField(
         "empty the trash after (days)",
         default=30,
@@ -100,9 +138,13 @@ class DiscussionSettings(models.Model):
 
     @classmethod
     def load(cls):
-        """The current rules, from the shared cache when possible."""
+        """The current rules, from the shared cache when possible.
+
+        A copy cached before a deploy added a setting lacks it: reading that
+        field would cost a query on every page, so such a copy is replaced.
+        """
         current = cache.get(cls.CACHE_KEY)
-        if current is None:
+        if current is None or current.get_deferred_fields():
             current, _ = cls.objects.get_or_create(pk=1)
             cache.set(cls.CACHE_KEY, current, None)
         return current
@@ -214,7 +256,8 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+        """The comment's permalink: it redirects to the page where the comment lives now."""
+        return reverse("comments:permalink", kwargs={"pk": self.pk})
 
     @classmethod
     def from_db(cls, db, field_names, values):

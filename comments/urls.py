@@ -5,6 +5,7 @@ from . import edit_views, feeds, privacy_views, views
 app_name = "comments"
 
 urlpatterns = [
+    path("<int:pk>/", views.permalink, name="permalink"),
     path("post/", views.post, name="post"),
     path("csrf/", views.csrf_token, name="csrf"),
     path("pending/<str:token>/", views.PendingCommentView.as_view(), name="pending"),

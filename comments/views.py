@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from django.conf import settings
 from django.core import signing
 from django.http import Http404, JsonResponse, QueryDict
@@ -6,14 +8,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.generic import DetailView
 
 from articles.models import Article
-from articles.views import ArticlePageMixin
+from articles.views import ArticleDetailView, ArticlePageMixin
 from guard.origin import is_cross_site
 
 from . import ratelimit
+from .discussion import comment_url, load_discussion, reply_to_id
 from .editing import author_tools
 from .editors import editor_from_request
 from .forms import CommentForm, parse_id
@@ -159,7 +162,7 @@ class PendingCommentView(AuthorsCommentPage):
         except signing.BadSignature:
             raise Http404("This link is not valid.") from None
         if comment.is_public:
-            return redirect(comment.get_absolute_url())
+            return redirect(comment_url(comment))
         return self.show(comment)
 
     def get_context_data(self, **kwargs):
@@ -184,3 +187,53 @@ class PostedCommentView(AuthorsCommentPage):
         if not comment.is_public:
             return redirect(comment.author_url_for_status())
         return self.show(comment)
+
+
+class CommentPageView(ArticleDetailView):
+    """A page of the article's discussion, `<article URL>comment-page-N/`: canonical to itself.
+
+    Shared and purged like the article page (same tags). A number past the
+    last page, or naming the page the article URL shows, redirects (302: the
+    last page moves as comments come).
+    """
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.discussion = load_discussion(
+            self.object, page=kwargs["page"], reply_to_id=reply_to_id(request)
+        )
+        # A signed-in editor's page (never cached) gets their form and Edit links.
+        if editor := editor_from_request(request):
+            self.discussion = replace(self.discussion, editor=editor)
+        url = self.discussion.page.url
+        if url != request.path:
+            query = request.META.get("QUERY_STRING", "")
+            return redirect(f"{url}?{query}" if query else url)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def canonical_path(self):
+        return self.discussion.page.url
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            discussion=self.discussion, comment_page=self.discussion.page.number, **kwargs
+        )
+
+
+@require_safe
+@never_cache
+def permalink(request, pk):
+    """A comment's permanent link: 302 to the page and anchor where it lives now.
+
+    A comment that is not public, or on an article that is not, gets the
+    same 404 as an id that never existed, after the same one query.
+    """
+    comment = (
+        Comment.objects.public()
+        .filter(pk=pk, article__in=Article.objects.published())
+        .select_related("article")
+        .first()
+    )
+    if comment is None:
+        raise Http404("No such comment.")
+    return redirect(comment_url(comment))

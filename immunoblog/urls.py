@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles.sitemaps import sitemaps
+from comments.views import CommentPageView
 from guard import passwords
 
 from . import views
@@ -14,6 +15,12 @@ admin.site.index_title = "Articles and discussion"
 
 urlpatterns = [
     path("", include("articles.urls")),
+    # A page of an article's discussion, under the article (WordPress's form).
+    path(
+        "articles/<slug:slug>/comment-page-<int:page>/",
+        CommentPageView.as_view(),
+        name="comment_page",
+    ),
     path("comments/", include("comments.urls")),
     path("subscriptions/", include("subscriptions.urls")),
     # Editors' password reset by email, in the admin's look; the admin's login

@@ -223,7 +223,8 @@ def test_changing_the_discussion_settings_in_the_admin_refreshes_article_pages(
     url = reverse("admin:comments_discussionsettings_change", args=[1])
     form = {"manual_approval": "on", "hold_link_count": 2, "thread_depth": 1,
             "moderation_words": "", "disallowed_words": "", "close_after_days": "",
-            "edit_window_minutes": 15, "trash_days": 30}  # fmt: skip
+            "edit_window_minutes": 15, "trash_days": 30, "page_comments": "on",
+            "comments_per_page": 50, "default_comments_page": "first"}  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         assert editor.post(url, form).status_code == 302
     assert (

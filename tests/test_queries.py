@@ -42,7 +42,48 @@ def test_article_page_costs_three_queries_at_any_number_of_comments(
     with django_assert_num_queries(3):
         response = fresh_get(seed_article.get_absolute_url())
     assert response.status_code == 200
-    assert response.content.decode().count('class="comment depth-') == comments
+    # The first page: 50 top-level comments, each with its three replies.
+    assert response.content.decode().count('class="comment depth-') == min(comments, 200)
+
+
+@pytest.mark.parametrize("comments", [10, 100, 1000])
+def test_each_comment_page_costs_three_queries_at_any_number_of_comments(
+    seed_article, discussion_rules, django_assert_num_queries, comments
+):
+    discussion_rules(comments_per_page=2)  # threads of four: eight comments a page
+    make_thread(seed_article, comments)
+    last = ((comments + 3) // 4 + 1) // 2
+    for page in sorted({2, last}):
+        url = reverse("comment_page", kwargs={"slug": seed_article.slug, "page": page})
+        fresh_get(url)
+        with django_assert_num_queries(3):
+            response = fresh_get(url)
+        assert response.status_code == 200
+        shown = response.content.decode().count('class="comment depth-')
+        assert shown == min(8, comments - (page - 1) * 8)
+
+
+def test_a_comment_page_without_comments_redirects_after_the_same_three_queries(
+    seed_article, django_assert_num_queries
+):
+    url = reverse("comment_page", kwargs={"slug": seed_article.slug, "page": 2})
+    fresh_get(url)
+    with django_assert_num_queries(3):
+        response = fresh_get(url)
+    assert response.status_code == 302
+    assert response["Location"] == seed_article.get_absolute_url()
+
+
+@pytest.mark.parametrize("status", [Comment.Status.APPROVED, Comment.Status.PENDING])
+def test_a_comments_permalink_costs_at_most_two_queries(
+    seed_article, django_assert_max_num_queries, status
+):
+    """The comment (public, on a public article), then the ids of its discussion."""
+    comment = make_thread(seed_article, 100, status=status)[-1]
+    fresh_get(comment.get_absolute_url())
+    with django_assert_max_num_queries(2):
+        response = fresh_get(comment.get_absolute_url())
+    assert response.status_code == (302 if status == Comment.Status.APPROVED else 404)
 
 
 def test_article_page_with_cold_caches_reads_the_rules_once_more(

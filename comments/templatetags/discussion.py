@@ -2,9 +2,8 @@ from dataclasses import replace
 
 from django import template
 
-from ..discussion import load_discussion
+from ..discussion import load_discussion, reply_to_id
 from ..editors import editor_from_request
-from ..forms import parse_id
 
 register = template.Library()
 
@@ -13,19 +12,26 @@ register = template.Library()
 def get_discussion(context, article):
     """The article's discussion: `{% get_discussion article as discussion %}`.
 
-    A reply link (`?replytocom=ID`) opens the form as a reply; the page of a
-    comment awaiting moderation (`pending_comment` in the context) shows it
-    to its author; an author's own page (`own_comment`) adds their edit link; a
+    The page the article URL shows; a comment page's view puts its own
+    page in the context as `discussion`, which is returned as it is. A reply link
+    (`?replytocom=ID`) opens the form as a reply; the page of a comment
+    awaiting moderation (`pending_comment` in the context) shows it to its
+    author; an author's own page (`own_comment`) adds their edit link; a
     signed-in editor gets the editor's form and an Edit link on every comment.
     """
-    request = context.get("request")
-    reply_to_id = parse_id(request.GET.get("replytocom")) if request else None
-    discussion = load_discussion(
-        article,
-        reply_to_id=reply_to_id,
-        pending=context.get("pending_comment"),
-        own=context.get("own_comment"),
-    )
-    # A signed-in editor's page (never cached) gets their form and Edit links.
-    editor = editor_from_request(request)
-    return replace(discussion, editor=editor) if editor else discussion
+    if "discussion" in context:
+        return context["discussion"]
+    # Asked for in <head> (the page links) and in the content: loaded once per render.
+    key = ("discussion", article.pk)
+    if key not in context.render_context:
+        request = context.get("request")
+        discussion = load_discussion(
+            article,
+            reply_to_id=reply_to_id(request),
+            pending=context.get("pending_comment"),
+            own=context.get("own_comment"),
+        )
+        # A signed-in editor's page (never cached) gets their form and Edit links.
+        editor = editor_from_request(request)
+        context.render_context[key] = replace(discussion, editor=editor) if editor else discussion
+    return context.render_context[key]

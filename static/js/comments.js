@@ -297,3 +297,68 @@
   saveEdits(edits);
   showEditLinks(edits, now);
 })();
+
+// --- More comments in place -------------------------------------------------
+// A long discussion is split into pages, each a real page behind the "Older
+// comments" / "Newer comments" links and the page numbers, which work
+// without JavaScript. With it, "Show more comments" fetches the next page
+// (away from the one the article shows) and adds its comments to this list;
+// focus moves to the first comment added and the live region says how many.
+(() => {
+  "use strict";
+
+  const section = document.getElementById("comments");
+  const nav = section && section.querySelector(":scope > nav.comment-navigation");
+  const list = section && section.querySelector(":scope > ol.comment-list");
+  const region = document.getElementById("comment-announcer");
+  if (!nav || !list || !region || !window.fetch || !window.DOMParser) return;
+  const direction = nav.dataset.more === "prev" ? "prev" : "next";
+  const atStart = nav.dataset.moreAt === "start";
+  const nextLink = (container) => container && container.querySelector(`a[rel="${direction}"]`);
+  let link = nextLink(nav);
+  if (!link) return;
+
+  const label = "Show more comments";
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "btn btn-outline-primary comments-more";
+  button.textContent = label;
+  (atStart ? list.before.bind(list) : list.after.bind(list))(button);
+
+  function show(text, url) {
+    const fetched = new DOMParser().parseFromString(text, "text/html");
+    const items = [...fetched.querySelectorAll("#comments > ol.comment-list > li.comment")];
+    // Reply links are relative to the page they come from ("?replytocom=ID").
+    for (const anchor of fetched.querySelectorAll("#comments > ol.comment-list a[href^='?']")) {
+      anchor.setAttribute("href", new URL(anchor.getAttribute("href"), url).href);
+    }
+    const added = items.map((item) => document.adoptNode(item));
+    if (atStart) list.prepend(...added);
+    else list.append(...added);
+    link = nextLink(fetched.querySelector("#comments > nav.comment-navigation"));
+    if (added.length) {
+      const card = added[0].querySelector(":scope > .comment-body") || added[0];
+      card.tabIndex = -1;
+      card.focus();
+    }
+    region.textContent = `${added.length} more comment${added.length === 1 ? "" : "s"} shown.`;
+  }
+
+  button.addEventListener("click", () => {
+    const url = new URL(link.getAttribute("href"), window.location.href);
+    url.hash = "";
+    button.disabled = true;
+    button.textContent = "Loading comments…";
+    fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+      .then((text) => show(text, url))
+      .catch(() => {
+        region.textContent = "More comments could not be loaded; the page links still work.";
+      })
+      .finally(() => {
+        button.disabled = false;
+        button.textContent = label;
+        if (!link) button.remove();
+      });
+  });
+})();

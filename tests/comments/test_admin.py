@@ -217,6 +217,9 @@ def test_discussion_settings_open_straight_from_the_admin(
                 "close_after_days": "",
                 "edit_window_minutes": "10",
                 "trash_days": "30",
+                "page_comments": "on",
+                "comments_per_page": "50",
+                "default_comments_page": "first",
             },
         )
     assert saved.status_code == 302

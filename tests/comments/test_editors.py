@@ -427,6 +427,21 @@ def test_an_editors_article_page_costs_a_fixed_number_of_queries(
     assert len(soup(page).select(".comment-admin-link")) == 30
 
 
+def test_an_editor_gets_edit_links_and_the_editors_form_on_every_comment_page(
+    editor_client, seed_article, discussion_rules
+):
+    discussion_rules(comments_per_page=1)
+    make_comment(seed_article)
+    second = make_comment(seed_article)
+    response = editor_client.get(f"{seed_article.get_absolute_url()}comment-page-2/")
+    page = soup(response)
+    links = [link["href"] for link in page.select(".comment-admin-link")]
+    assert links == [reverse("admin:comments_comment_change", args=[second.pk])]
+    assert comment_ids(response) == [second.pk]  # page 1 holds the first
+    assert page.select_one("#commentform").find(attrs={"name": "author"}) is None
+    assert "Signed in as an editor" in page.select_one(".comment-notes").get_text()
+
+
 # --- Creating an editor with a name ----------------------------------------------------
 
 

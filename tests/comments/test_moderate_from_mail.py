@@ -289,7 +289,7 @@ def test_an_editor_chooses_to_hear_of_every_published_comment(
     assert link_action(text, "Mark it as spam") == (comment.pk, "approved", "spam")
     assert link_action(text, "Move it to the trash") == (comment.pk, "approved", "trash")
     assert "Approve it" not in text
-    assert f"#comment-{comment.pk}" in text
+    assert reverse("comments:permalink", args=[comment.pk]) in text
 
 
 def test_the_published_comments_spam_link_takes_it_off_the_page(

@@ -302,10 +302,10 @@ def change_page(client, comment):
     return soup(client.get(reverse("admin:comments_comment_change", args=[comment.pk])))
 
 
-def test_view_on_site_links_a_public_comment_on_its_article(editor_client, seed_article):
+def test_view_on_site_links_a_public_comment_by_its_permalink(editor_client, seed_article):
     comment = make_comment(seed_article)
     link = change_page(editor_client, comment).select_one("a.viewsitelink")
-    assert link["href"] == f"{seed_article.get_absolute_url()}#comment-{comment.pk}"
+    assert link["href"] == reverse("comments:permalink", args=[comment.pk])
 
 
 @pytest.mark.parametrize("status", ["pending", "spam", "trash"])

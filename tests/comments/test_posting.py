@@ -105,7 +105,7 @@ def test_approved_comment_shows_author_link_date_permalink_and_text(client, seed
     assert author_link["href"] == "https://grace.example.org/"
     assert author_link["rel"] == ["nofollow", "ugc"]
     permalink = card.find(class_="comment-permalink")
-    assert permalink["href"] == f"#comment-{comment.pk}"
+    assert permalink["href"] == f"/comments/{comment.pk}/"
     assert permalink.time["datetime"].startswith(comment.created_at.date().isoformat())
     assert card.find(class_="comment-content").get_text(strip=True) == "Hi"
 

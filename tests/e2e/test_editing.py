@@ -80,9 +80,11 @@ def test_without_javascript_the_landing_page_carries_the_edit_link(
     expect(page).to_have_url(re.compile(rf"/comments/posted/[^/]+/#comment-{comment.pk}$"))
     tools = page.locator(f"#li-comment-{comment.pk} .comment-author-tools")
     expect(tools).to_contain_text("Your comment is published.")
-    expect(tools.get_by_role("link", name="Your comment on the article")).to_have_attribute(
-        "href", f"{ARTICLE}#comment-{comment.pk}"
-    )
+    article_link = tools.get_by_role("link", name="Your comment on the article")
+    expect(article_link).to_have_attribute("href", f"/comments/{comment.pk}/")
+    article_link.click()
+    expect(page).to_have_url(re.compile(rf"{ARTICLE}#comment-{comment.pk}$"))
+    page.go_back()
     tools.get_by_role("link", name="Edit your comment").click()
 
     edit_the_text(page, "Posted with no script, then corrected.")

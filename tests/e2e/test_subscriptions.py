@@ -105,8 +105,10 @@ def test_a_follower_reads_the_reply_notice_and_unsubscribes_from_its_link(
     assert "Here is a reply." in notice.text()
 
     page = new_context(java_script_enabled=javascript).new_page()
-    reply_link = re.search(re.escape(site.base) + r"(/articles/\S+#comment-\d+)", notice.text())
+    # The reply's permanent link, which leads to the page where the reply is now.
+    reply_link = re.search(re.escape(site.base) + rf"(/comments/{reply.pk}/)\s", notice.text())
     page.goto(reply_link.group(1))
+    expect(page).to_have_url(re.compile(rf"/articles/{seed_article.slug}/#comment-{reply.pk}$"))
     expect(page.locator(f"#comment-{reply.pk}")).to_contain_text("Here is a reply.")
 
     unsubscribe = re.search(re.escape(site.base) + r"(/subscriptions/unsubscribe/\S+?/)\s",

@@ -48,6 +48,26 @@ print(comment.pk)
 """
 
 
+CREATE_APPROVED_COMMENT = """
+import os
+from articles.models import Article
+from comments.models import Comment
+Comment.objects.create(
+    article=Article.objects.get(slug=os.environ["ARTICLE"]), body=os.environ["TEXT"],
+    author_name="Early Reader", author_email="early@example.net",
+    status=Comment.Status.APPROVED,
+)
+"""
+
+SET_COMMENTS_PER_PAGE = """
+import os
+from comments.models import DiscussionSettings
+rules = DiscussionSettings.load()
+rules.comments_per_page = int(os.environ["PER_PAGE"])
+rules.save()
+"""
+
+
 class Blog:
     def __init__(self, server, database, env, tmp_path, varnish_port):
         self.server, self.database, self.env = server, database, env
@@ -58,6 +78,14 @@ class Blog:
         env = {**self.setup_env(), "ARTICLE": slug, "TEXT": text}
         result = servers.manage("shell", "--no-imports", "-c", CREATE_PENDING_COMMENT, env=env)
         return int(result.stdout.strip())
+
+    def approved_comment(self, slug, text):
+        env = {**self.setup_env(), "ARTICLE": slug, "TEXT": text}
+        servers.manage("shell", "--no-imports", "-c", CREATE_APPROVED_COMMENT, env=env)
+
+    def comments_per_page(self, count):
+        env = {**self.setup_env(), "PER_PAGE": str(count)}
+        servers.manage("shell", "--no-imports", "-c", SET_COMMENTS_PER_PAGE, env=env)
 
     def setup_env(self):
         return {**self.env, "PAGE_CACHE_PURGE_URLS": ""}
@@ -193,6 +221,32 @@ def test_an_approved_comment_refreshes_its_article_and_no_other_page(blog, varni
     assert text in refreshed.text
     assert reader.get(ARTICLE_A).headers["X-Cache"] == "HIT"
     assert reader.get(ARTICLE_B).headers["X-Cache"] == "HIT"
+
+
+def test_an_approved_comment_refreshes_every_page_of_its_discussion(blog, varnish):
+    blog.comments_per_page(1)
+    try:
+        for n in range(2):
+            blog.approved_comment(OTHER_SLUG, f"Early comment {n} on the second article.")
+        page_two = f"{ARTICLE_B}comment-page-2/"
+        text = "Approved while the second page of comments was cached."
+        comment_id = blog.pending_comment(OTHER_SLUG, text)
+        reader = varnish.browser()
+        before = cached(reader, page_two).text
+        assert "Early comment 1" in before
+        assert "2 thoughts on" in before
+        cached(reader, ARTICLE_A)
+
+        approve(signed_in_editor(varnish), comment_id)
+
+        refreshed = reader.get(page_two)
+        assert refreshed.headers["X-Cache"] == "MISS"
+        assert "3 thoughts on" in refreshed.text
+        assert "comment-page-3/" in refreshed.text  # a link to the page the comment opened
+        assert reader.get(page_two).headers["X-Cache"] == "HIT"
+        assert reader.get(ARTICLE_A).headers["X-Cache"] == "HIT"
+    finally:
+        blog.comments_per_page(50)
 
 
 def test_a_purge_varnish_refused_is_sent_again_by_the_worker(blog, varnish):
