@@ -141,6 +141,10 @@ class Article(models.Model):
     comments_close_at = models.DateTimeField(
         null=True, blank=True, help_text="Optional: no new comments after this time."
     )
+    # Where an imported article came from ("wordpress", "disqus") and its id
+    # there, so a second import of the same file finds it instead of doubling it.
+    import_source = models.CharField(max_length=20, blank=True, default="", editable=False)
+    import_id = models.CharField(max_length=100, blank=True, default="", editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -151,7 +155,12 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="article_published_has_date",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["import_source", "import_id"],
+                condition=~Q(import_id=""),
+                name="article_imported_once",
+            ),
         ]
 
     def __str__(self):
