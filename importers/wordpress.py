@@ -134,7 +134,8 @@ class WordPressImport:
             stack.pop()
             # What has been used goes (a comment's fields with the comment), so
             # memory holds one item's fields at most.
-            if depth <= FIELD_DEPTH and stack and len(stack[-1]) and stack[-1][-1] is element:
+            used = depth == ITEM_DEPTH or (depth == FIELD_DEPTH and self.post is not None)
+            if used and len(stack[-1]) and stack[-1][-1] is element:
                 del stack[-1][-1]
             depth -= 1
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -141,6 +141,25 @@ def remember_address(path, article, source):
         OldAddress.objects.get_or_create(path=path, defaults={"article": article, "source": source})
 
 
+def set_parents(pairs):
+    """Set the parent of each (comment pk, parent pk) pair, in one statement.
+
+    Django's bulk_update builds the same CASE expression, at a hundred times
+    the cost in Python; imports thread tens of thousands of replies.
+    """
+    if not pairs:
+        return
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    cases = " ".join("WHEN %s THEN %s" for _ in pairs)
+    marks = ", ".join("%s" for _ in pairs)
+    params = [value for pair in pairs for value in pair] + [pk for pk, _ in pairs]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET parent_id = CASE id {cases} END WHERE id IN ({marks})",  # noqa: S608
+            params,
+        )
+
+
 class Report:
     """The lines printed as the import goes (also kept with the run) and its counts."""
 
@@ -263,8 +282,8 @@ class ArticleImport:
                     if len(self.orphans) < LISTED:
                         self.orphans.append((pk, old_parent))
                     continue
-                updates.append(Comment(pk=pk, parent_id=parent_pk))
-            Comment.objects.bulk_update(updates, ["parent"])
+                updates.append((pk, parent_pk))
+            set_parents(updates)
         named = dict(
             Comment.objects.filter(pk__in=[pk for pk, _ in self.orphans]).values_list(
                 "pk", "import_id"

@@ -173,6 +173,7 @@ def test_editors_group_has_exactly_article_discussion_and_viewing_permissions(db
         "view_commenter", "view_verification", "view_commenterkey", "view_notice",
         "view_subscription", "delete_subscription",
         "view_commentversion", "view_privacyrequest",
+        "view_importrun", "view_oldaddress", "view_pingback",
     }  # fmt: skip
 
 
