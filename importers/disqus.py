@@ -25,7 +25,7 @@ from comments.models import Comment
 from .content import plain_text
 from .models import DISQUS, WORDPRESS, OldAddress
 from .writing import LISTED, PROGRESS_EVERY, ArticleImport, remember_address
-from .xml import ImportFailed, child_text, events, short_name
+from .xml import ImportFailed, child_text, discard, events, short_name
 
 DSQ_ID = "{http://disqus.com/disqus-internals}id"
 COMMENT_PAGE = re.compile(r"comment-page-\d+/?$")
@@ -119,7 +119,7 @@ class DisqusImport:
             stack.pop()
             if depth == 2:
                 yield name, element
-                del stack[-1][-1]
+                discard(stack[-1], element)
             depth -= 1
 
     def _check_and_place(self):

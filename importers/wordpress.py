@@ -28,7 +28,7 @@ from .writing import (
     remember_address,
     tags_named,
 )
-from .xml import ImportFailed, child_text, events, text
+from .xml import ImportFailed, child_text, discard, events, text
 
 POST_STATUSES = {
     "publish": Article.Status.PUBLISHED,
@@ -72,8 +72,8 @@ def check_export(path):
         items += name == "item" and depth == ITEM_DEPTH
         stack.pop()
         depth -= 1
-        if stack and depth <= FIELD_DEPTH and len(stack[-1]) and stack[-1][-1] is element:
-            del stack[-1][-1]
+        if stack and depth <= FIELD_DEPTH:
+            discard(stack[-1], element)
     if not is_export:
         raise ImportFailed("This is not a WordPress export (it has no <wp:wxr_version>).")
     return items
@@ -135,8 +135,8 @@ class WordPressImport:
             # What has been used goes (a comment's fields with the comment), so
             # memory holds one item's fields at most.
             used = depth == ITEM_DEPTH or (depth == FIELD_DEPTH and self.post is not None)
-            if used and len(stack[-1]) and stack[-1][-1] is element:
-                del stack[-1][-1]
+            if used:
+                discard(stack[-1], element)
             depth -= 1
 
     def _channel_field(self, name, element):

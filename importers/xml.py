@@ -5,6 +5,7 @@ read with defusedxml's iterparse, never as a whole document, and the
 importers clear each element once they have used it.
 """
 
+import contextlib
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
@@ -60,6 +61,20 @@ def events(path, kinds=("start", "end")):
         raise ImportFailed(f"The file cannot be decoded ({error}).") from error
     except OSError as error:
         raise ImportFailed(f"The file cannot be read ({error.strerror or error}).") from error
+
+
+def discard(parent, element):
+    """Take a used element out of its parent, so that memory does not fill with the file.
+
+    Elements go in the order they end, so it is the first child left. (Not
+    necessarily the last: the parser reads ahead, and its next sibling may
+    have started already.)
+    """
+    if len(parent) and parent[0] is element:
+        del parent[0]
+    else:
+        with contextlib.suppress(ValueError):
+            parent.remove(element)
 
 
 def text(element):
