@@ -57,6 +57,8 @@ def old_path_target(path, query):
     """A permalink or Disqus thread link the import stored, with or without a comment page."""
     if len(path) > MAX_PATH:
         return None
+    # WordPress answers without the final slash too.
+    path = path if path.endswith("/") else f"{path}/"
     candidates = [path, COMMENT_PAGE.sub("", path)]
     match = PERMALINK.match(path)
     if match:

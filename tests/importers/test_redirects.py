@@ -29,6 +29,7 @@ def permalink(old_id):
         "/2023/05/01/t-cells-and-the-thymus/",
         "/2023/05/t-cells-and-the-thymus/",
         "/t-cells-and-the-thymus/",
+        "/t-cells-and-the-thymus",
         "/t-cells-and-the-thymus/comment-page-2/",
         "/2023/05/01/t-cells-and-the-thymus/comment-page-1/",
     ],
