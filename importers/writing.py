@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -261,6 +261,9 @@ class ArticleImport:
                 self.parent_ids.append(parent_id)
         self.report.counts["comments_seen"] += len(self.batch)
         self.batch, self.parents = [], []
+        # With DEBUG on, Django keeps the last 9,000 queries' SQL: these are
+        # large, and an import makes thousands.
+        reset_queries()
 
     def _thread(self):
         """Point each new reply at its parent; a reply whose parent is missing stays at the root."""
@@ -284,6 +287,7 @@ class ArticleImport:
                     continue
                 updates.append((pk, parent_pk))
             set_parents(updates)
+            reset_queries()
         named = dict(
             Comment.objects.filter(pk__in=[pk for pk, _ in self.orphans]).values_list(
                 "pk", "import_id"
