@@ -298,6 +298,10 @@ class Article(models.Model):
     comments_close_at = models.DateTimeField(
         null=True, blank=True, help_text="Optional: no new comments after this time."
     )
+    # Where an imported article came from ("wordpress", "disqus") and its id
+    # there, so a second import of the same file finds it instead of doubling it.
+    import_source = models.CharField(max_length=20, blank=True, default="", editable=False)
+    import_id = models.CharField(max_length=100, blank=True, default="", editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -316,6 +320,11 @@ class Article(models.Model):
                 violation_error_message=(
                     "A medical review needs both the reviewer and the date of review."
                 ),
+            ),
+            models.UniqueConstraint(
+                fields=["import_source", "import_id"],
+                condition=~Q(import_id=""),
+                name="article_imported_once",
             ),
         ]
 

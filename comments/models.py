@@ -232,6 +232,11 @@ class Comment(models.Model):
     # editor's account loses its rights or is deleted, and the thread query
     # needs no join to print it.
     is_by_editor = models.BooleanField("by an editor", default=False, editable=False)
+    # Where an imported comment came from ("wordpress", "disqus") and its id
+    # there: a second import finds it and leaves it as it is; the card
+    # carries the old id so old #comment-N links still find it.
+    import_source = models.CharField(max_length=20, blank=True, default="", editable=False)
+    import_id = models.CharField(max_length=100, blank=True, default="", editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -243,6 +248,13 @@ class Comment(models.Model):
             models.Index(fields=["author_email", "status"], name="comment_author_idx"),
             models.Index(fields=["ip_address", "created_at"], name="comment_ip_idx"),
             models.Index(fields=["client_network", "created_at"], name="comment_network_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["import_source", "import_id"],
+                condition=~models.Q(import_id=""),
+                name="comment_imported_once",
+            ),
         ]
 
     def __str__(self):

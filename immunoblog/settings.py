@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "subscriptions",
+    "importers",
     # Last: the project's own commands (housekeeping), which call the apps.
     "immunoblog",
 ]
@@ -85,6 +86,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Old WordPress and Disqus addresses: answers only what the blog would 404.
+    "importers.middleware.OldAddressMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

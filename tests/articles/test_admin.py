@@ -312,11 +312,15 @@ def test_editor_is_not_offered_user_management_on_the_admin_index(editor_client)
 def test_only_editors_permissions_reach_a_new_editor(editor):
     # Besides articles and the discussion, editors may read the purges that
     # failed, the rate-limit counters and the record of mail sent, and see
-    # (and end follows of) the commenters who confirmed their address.
+    # (and end follows of) the commenters who confirmed their address, and
+    # read what imports did.
     granted = editor.get_all_permissions() - {
         "pagecache.view_purgefailure",
         "guard.view_ratecounter",
         "outbox.view_mail",
+        "importers.view_importrun",
+        "importers.view_oldaddress",
+        "importers.view_pingback",
     }
     assert {perm.split(".")[0] for perm in granted} <= {"articles", "comments", "subscriptions"}
     assert {perm for perm in granted if perm.startswith("subscriptions.")} == {

@@ -185,6 +185,7 @@ def test_editors_group_has_exactly_article_discussion_and_viewing_permissions(db
         "view_subscription", "delete_subscription",
         "view_commentversion", "view_privacyrequest",
         "view_editormailpreference", "change_editormailpreference",
+        "view_importrun", "view_oldaddress", "view_pingback",
     }  # fmt: skip
 
 

@@ -1,0 +1,80 @@
+from django.db import models
+from django.utils import timezone
+
+from articles.models import Article
+
+WORDPRESS = "wordpress"
+DISQUS = "disqus"
+SOURCES = [(WORDPRESS, "WordPress"), (DISQUS, "Disqus")]
+
+
+class ImportRun(models.Model):
+    """One run of import_wordpress or import_disqus, and the report it printed."""
+
+    kind = models.CharField(max_length=20, choices=SOURCES)
+    file_name = models.CharField(max_length=255)
+    is_dry_run = models.BooleanField("dry run", default=False)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    succeeded = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    report = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "import"
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self):
+        dry = " (dry run)" if self.is_dry_run else ""
+        return f"{self.get_kind_display()} import of {self.file_name}{dry}"
+
+
+class OldAddress(models.Model):
+    """A path the old site answered for an article; it now redirects there.
+
+    WordPress permalinks (`/2023/05/01/slug/`, `/slug/`) and Disqus thread links,
+    as the export named them.
+    """
+
+    path = models.CharField(max_length=500, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_addresses")
+    source = models.CharField(max_length=20, choices=SOURCES)
+
+    class Meta:
+        verbose_name = "old address"
+        verbose_name_plural = "old addresses"
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.path
+
+
+class Pingback(models.Model):
+    """A pingback or trackback from the old site: kept for the record, never shown as a comment.
+
+    It names another site (its title and address), not a person.
+    """
+
+    class Kind(models.TextChoices):
+        PINGBACK = "pingback", "Pingback"
+        TRACKBACK = "trackback", "Trackback"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="pingbacks")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    source = models.CharField(max_length=20, choices=SOURCES)
+    source_id = models.CharField(max_length=100)
+    site_name = models.CharField(max_length=245, blank=True)
+    url = models.URLField(max_length=200, blank=True)
+    excerpt = models.TextField(blank=True)
+    status = models.CharField(max_length=20)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["article", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_id"], name="pingback_imported_once")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} from {self.site_name or self.url}"

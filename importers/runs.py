@@ -1,0 +1,39 @@
+"""One import run: the importer, its report printed as it goes, and the record kept of it."""
+
+from pathlib import Path
+
+from django.utils import timezone
+
+from .disqus import DisqusImport
+from .models import DISQUS, WORDPRESS, ImportRun
+from .wordpress import WordPressImport
+from .writing import Report
+from .xml import ImportFailed
+
+IMPORTERS = {WORDPRESS: WordPressImport, DISQUS: DisqusImport}
+
+
+def run_import(kind, path, *, dry_run, out):
+    """Import the file (or, on a dry run, say what importing it would do); returns the run.
+
+    The run and its report are kept, failed or not, for the editors' list of
+    imports. Raises ImportFailed, with one line saying why, when the file
+    cannot be imported; then nothing else has changed.
+    """
+    run = ImportRun.objects.create(kind=kind, file_name=Path(path).name[:255], is_dry_run=dry_run)
+    report = Report(out, dry_run)
+    if dry_run:
+        report.line("Dry run: nothing is saved.")
+    try:
+        IMPORTERS[kind](path, report).run()
+    except ImportFailed as error:
+        run.error = str(error)
+        raise
+    else:
+        run.succeeded = True
+    finally:
+        run.finished_at = timezone.now()
+        run.counts = dict(sorted(report.counts.items()))
+        run.report = report.text
+        run.save()
+    return run

@@ -1,0 +1,348 @@
+"""What both importers write, and the report they print while they write it.
+
+Each article is imported in one transaction (a dry run rolls each one back),
+its comments inserted in batches and threaded at the end, so memory stays
+bounded however long the thread. A comment already imported (same source
+and id) is left exactly as it is.
+"""
+
+import ipaddress
+import itertools
+from array import array
+from collections import Counter
+from datetime import UTC, datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.db import connection, reset_queries, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from articles.models import Article, Person, Tag
+from comments.models import (
+    MAX_BODY_LENGTH,
+    MAX_EMAIL_LENGTH,
+    MAX_NAME_LENGTH,
+    MAX_URL_LENGTH,
+    Comment,
+)
+from comments.sanitize import is_safe_url, sanitize_comment
+from guard.clientaddr import limit_address
+from pagecache.tags import ARTICLES, article_tag, comments_tag, purge
+
+from .models import OldAddress
+
+BATCH_SIZE = 500
+# A report lists at most this many items of one kind per article (orphans,
+# old images), then says how many more there were: it stays readable, and bounded.
+LISTED = 20
+PROGRESS_EVERY = 10_000
+NO_DATE = "0000-00-00 00:00:00"
+
+
+def comment_permalink(comment_id):
+    """The stable address of a comment, which finds its page and anchor."""
+    return reverse("comments:permalink", args=[comment_id])
+
+
+def author_for_import(login, email="", display_name="", first_name="", last_name=""):
+    """The Person an imported article is credited to: (person, created).
+
+    An editor account with the same login or email address gives its Person
+    (made for it, under the account's name, if it has none yet). Otherwise
+    the Person an earlier import made for this name, else a new Person with
+    no account: every article needs an author, and an editor can link or
+    merge them later. No account is created: an import gives nobody a login.
+    """
+    name = " ".join((display_name or f"{first_name} {last_name}").split()) or login
+    name = name[:150] or "Imported author"
+    match = Q(username__iexact=login) if login else Q(pk__in=[])
+    if email:
+        match |= Q(email__iexact=email)
+    user = get_user_model().objects.filter(match).order_by("pk").first()
+    if user is not None:
+        person = Person.objects.for_user(user).first()
+        if person is not None:
+            return person, False
+        account_name = " ".join(user.get_full_name().split()) or name
+        return Person.objects.create(name=account_name, slug=free_person_slug(account_name),
+                                     user=user), True  # fmt: skip
+    base = slugify(name)[:140] or "imported-author"
+    person = Person.objects.filter(slug=base, user=None).first()
+    if person is not None:
+        return person, False
+    return Person.objects.create(name=name, slug=free_person_slug(name)), True
+
+
+def free_person_slug(name):
+    """A profile address no one else has: the name's slug, numbered if need be."""
+    base = slugify(name)[:140] or "imported-author"
+    slug = base
+    for n in itertools.count(2):
+        if not Person.objects.filter(slug=slug).exists():
+            return slug
+        slug = f"{base}-{n}"
+
+
+def valid_email(email):
+    if not email or len(email) > MAX_EMAIL_LENGTH:
+        return False
+    try:
+        EmailValidator()(email)
+    except ValidationError:
+        return False
+    return True
+
+
+def valid_ip(address):
+    try:
+        return str(ipaddress.ip_address(address.strip()))
+    except ValueError:
+        return None
+
+
+def parse_wordpress_date(gmt, local=""):
+    """A WordPress date: the GMT one, or the local one where GMT is 0000-00-00 (drafts)."""
+    for value, aware in ((gmt, True), (local, False)):
+        value = (value or "").strip()
+        if not value or value.startswith("0000-00-00"):
+            continue
+        try:
+            moment = datetime.strptime(value, "%Y-%m-%d %H:%M:%S")  # noqa: DTZ007
+        except ValueError:
+            continue
+        return moment.replace(tzinfo=UTC) if aware else timezone.make_aware(moment)
+    return None
+
+
+def free_slug(wanted, fallback):
+    """A slug no article has yet: the old one where possible, else with -2, -3…"""
+    base = slugify(wanted)[:190] or slugify(fallback)[:190] or "imported"
+    slug = base
+    for n in itertools.count(2):
+        if not Article.objects.filter(slug=slug).exists():
+            return slug
+        slug = f"{base}-{n}"
+    return slug  # pragma: no cover - the loop only ends by returning
+
+
+def tags_named(names):
+    """Tags by these names (categories and tags alike), created where missing."""
+    tags = []
+    for name in dict.fromkeys(name.strip()[:60] for name in names if name.strip()):
+        slug = slugify(name)[:60] or slugify(f"tag {len(tags)}")
+        tag = Tag.objects.filter(Q(slug=slug) | Q(name__iexact=name)).first()
+        if tag is None:
+            tag = Tag.objects.create(name=name, slug=slug)
+        tags.append(tag)
+    return tags
+
+
+def remember_address(path, article, source):
+    """Keep an old path of the article, unless it is taken or is the article's own."""
+    if path and len(path) <= 500 and path != article.get_absolute_url():
+        OldAddress.objects.get_or_create(path=path, defaults={"article": article, "source": source})
+
+
+def set_parents(pairs):
+    """Set the parent of each (comment pk, parent pk) pair, in one statement.
+
+    Django's bulk_update builds the same CASE expression, at a hundred times
+    the cost in Python; imports thread tens of thousands of replies.
+    """
+    if not pairs:
+        return
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    cases = " ".join("WHEN %s THEN %s" for _ in pairs)
+    marks = ", ".join("%s" for _ in pairs)
+    params = [value for pair in pairs for value in pair] + [pk for pk, _ in pairs]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET parent_id = CASE id {cases} END WHERE id IN ({marks})",  # noqa: S608
+            params,
+        )
+
+
+class Report:
+    """The lines printed as the import goes (also kept with the run) and its counts."""
+
+    def __init__(self, out, dry_run):
+        self.out = out
+        self.dry_run = dry_run
+        self.lines = []
+        self.counts = Counter()
+
+    def line(self, text):
+        self.lines.append(text)
+        self.out(text)
+
+    def progress(self, text):
+        """Printed, not kept: how far the import has gone."""
+        self.out(text)
+
+    def listing(self, title, items, total=None):
+        total = len(items) if total is None else total
+        if not total:
+            return
+        shown = items[:LISTED]
+        more = f" (and {total - len(shown)} more)" if total > len(shown) else ""
+        self.line(f"  {title}: {', '.join(shown)}{more}")
+
+    @property
+    def text(self):
+        return "\n".join(self.lines)
+
+
+class ArticleImport:
+    """One article's transaction: the comments written in batches, threaded at the end.
+
+    Use it as a context manager and set `article` (and `created`) inside it; on a
+    dry run everything is rolled back when it closes.
+    """
+
+    def __init__(self, source, report):
+        self.source = source
+        self.report = report
+        self.article = None
+        self.created = False
+        self.statuses = Counter()
+        self.existing = 0
+        self.orphans = []
+        self.orphan_count = 0
+        self.batch = []
+        self.parents = []  # (old parent id) for self.batch, in order
+        # New comments that name a parent: their new pk and the parent's old id.
+        self.child_pks = array("q")
+        self.parent_ids = array("q")
+        self.notes = []
+
+    def add_comment(self, old_id, parent_id, **fields):
+        """Queue one comment; `parent_id` is the old id of its parent (0 for none)."""
+        fields["author_name"] = (fields.get("author_name") or "").strip()[:MAX_NAME_LENGTH]
+        fields["author_name"] = fields["author_name"] or "Anonymous"
+        email = (fields.get("author_email") or "").strip()
+        fields["author_email"] = email if valid_email(email) else ""
+        url = (fields.get("author_url") or "").strip()
+        fields["author_url"] = url if len(url) <= MAX_URL_LENGTH and is_safe_url(url) else ""
+        ip = valid_ip(fields.pop("ip", "") or "")
+        body = (fields.get("body") or "")[:MAX_BODY_LENGTH]
+        comment = Comment(
+            article=self.article,
+            import_source=self.source,
+            import_id=str(old_id),
+            ip_address=ip,
+            client_network=limit_address(ip) if ip else "",
+            body_html=sanitize_comment(body),
+            **{**fields, "body": body},
+        )
+        self.batch.append(comment)
+        self.parents.append(parent_id)
+        if len(self.batch) >= BATCH_SIZE:
+            self._flush()
+
+    def _flush(self):
+        if not self.batch:
+            return
+        ids = [comment.import_id for comment in self.batch]
+        there = set(
+            Comment.objects.filter(import_source=self.source, import_id__in=ids).values_list(
+                "import_id", flat=True
+            )
+        )
+        new = []
+        for comment, parent_id in zip(self.batch, self.parents, strict=True):
+            if comment.import_id in there:
+                self.existing += 1
+                continue
+            there.add(comment.import_id)
+            new.append((comment, parent_id))
+        Comment.objects.bulk_create([comment for comment, _ in new])
+        for comment, parent_id in new:
+            self.statuses[comment.status] += 1
+            if parent_id:
+                self.child_pks.append(comment.pk)
+                self.parent_ids.append(parent_id)
+        self.report.counts["comments_seen"] += len(self.batch)
+        self.batch, self.parents = [], []
+        # With DEBUG on, Django keeps the last 9,000 queries' SQL: these are
+        # large, and an import makes thousands.
+        reset_queries()
+
+    def _thread(self):
+        """Point each new reply at its parent; a reply whose parent is missing stays at the root."""
+        for start in range(0, len(self.child_pks), BATCH_SIZE):
+            pks = self.child_pks[start : start + BATCH_SIZE]
+            wanted = self.parent_ids[start : start + BATCH_SIZE]
+            found = dict(
+                Comment.objects.filter(
+                    article=self.article,
+                    import_source=self.source,
+                    import_id__in={str(old) for old in wanted},
+                ).values_list("import_id", "pk")
+            )
+            updates = []
+            for pk, old_parent in zip(pks, wanted, strict=True):
+                parent_pk = found.get(str(old_parent))
+                if parent_pk is None or parent_pk == pk:
+                    self.orphan_count += 1
+                    if len(self.orphans) < LISTED:
+                        self.orphans.append((pk, old_parent))
+                    continue
+                updates.append((pk, parent_pk))
+            set_parents(updates)
+            reset_queries()
+        named = dict(
+            Comment.objects.filter(pk__in=[pk for pk, _ in self.orphans]).values_list(
+                "pk", "import_id"
+            )
+        )
+        self.orphans = [
+            f"{named.get(pk, pk)} (its parent {parent} is missing)" for pk, parent in self.orphans
+        ]
+
+    def __enter__(self):
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if kind is None:
+            try:
+                self._flush()
+                self._thread()
+                purge(ARTICLES, article_tag(self.article.pk), comments_tag(self.article.pk))
+                if self.report.dry_run:
+                    transaction.set_rollback(True)
+            except BaseException as failure:
+                self._atomic.__exit__(type(failure), failure, failure.__traceback__)
+                raise
+        self._atomic.__exit__(kind, error, traceback)
+        if kind is None:
+            self._report()
+        return False
+
+    def _report(self):
+        report = self.report
+        counts = report.counts
+        for status, count in self.statuses.items():
+            counts[f"comments_{status}"] += count
+        counts["comments_imported"] += sum(self.statuses.values())
+        counts["comments_already_there"] += self.existing
+        counts["orphans"] += self.orphan_count
+        what = "new" if self.created else "already there"
+        state = "scheduled" if self.article.is_scheduled else self.article.status
+        statuses = ", ".join(
+            f"{self.statuses[status]} {status}" for status in Comment.Status.values
+        )
+        verb = "would import" if report.dry_run else "imported"
+        report.line(
+            f"{self.article.title} [{state}, {what}] "
+            f"{self.article.get_absolute_url()}: {verb} {sum(self.statuses.values())} comments "
+            f"({statuses}); {self.existing} already there"
+        )
+        report.listing("orphans attached to the root", self.orphans, self.orphan_count)
+        for note in self.notes:
+            report.line(f"  {note}")
