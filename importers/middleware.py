@@ -55,8 +55,8 @@ def old_post_target(query):
 
 def old_path_target(path, query):
     """A permalink or Disqus thread link the import stored, with or without a comment page."""
-    if len(path) > MAX_PATH:
-        return None
+    if len(path) > MAX_PATH or not path.isprintable():
+        return None  # no export stores such a path (and PostgreSQL refuses a NUL)
     # WordPress answers without the final slash too.
     path = path if path.endswith("/") else f"{path}/"
     candidates = [path, COMMENT_PAGE.sub("", path)]
