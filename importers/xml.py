@@ -31,7 +31,8 @@ def short_name(tag):
     if not tag.startswith("{"):
         return tag
     uri, _, local = tag[1:].partition("}")
-    if uri.startswith("http://wordpress.org/export/"):
+    # WordPress writes http://, WordPress.com https://.
+    if uri.startswith(("http://wordpress.org/export/", "https://wordpress.org/export/")):
         prefix = "excerpt" if uri.rstrip("/").endswith("excerpt") else "wp"
     else:
         prefix = NAMESPACES.get(uri, uri)
