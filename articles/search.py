@@ -175,8 +175,11 @@ def snippet_html(snippet):
     return mark_safe("".join(out).strip())  # every part of the text was escaped above
 
 
-def index_articles(article_ids, using="default"):
+def index_articles(article_model, article_ids, using="default"):
     """Bring these articles' rows of the SQLite search index in step with the database.
+
+    `article_model` is articles.models.Article (handed in: the models import
+    this module).
 
     Rows for articles that no longer exist are removed. On PostgreSQL there
     is nothing to keep: the document is built by the query. Drafts are
@@ -186,11 +189,9 @@ def index_articles(article_ids, using="default"):
     article_ids = sorted(set(article_ids))
     if connection.vendor != "sqlite" or not article_ids:
         return
-    from .models import Article
-
-    articles = Article.objects.using(using).filter(pk__in=article_ids)
+    articles = article_model.objects.using(using).filter(pk__in=article_ids)
     tag_names = {}
-    pairs = Article.tags.through.objects.using(using).filter(article__in=article_ids)
+    pairs = article_model.tags.through.objects.using(using).filter(article__in=article_ids)
     for article_id, name in pairs.order_by("tag__name").values_list("article_id", "tag__name"):
         tag_names.setdefault(article_id, []).append(name)
     rows = [

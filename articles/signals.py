@@ -55,7 +55,7 @@ def article_tags_changed(sender, action, **kwargs):
 @receiver(post_save, sender=Article)
 @receiver(post_delete, sender=Article)
 def index_article(sender, instance, using, **kwargs):
-    index_articles([instance.pk], using)
+    index_articles(Article, [instance.pk], using)
 
 
 @receiver(m2m_changed, sender=Article.tags.through)
@@ -66,9 +66,9 @@ def index_tagging(sender, instance, action, reverse, pk_set, using, **kwargs):
     if not action.startswith("post_"):
         return
     if not reverse:
-        index_articles([instance.pk], using)
+        index_articles(Article, [instance.pk], using)
     else:
-        index_articles(pk_set or getattr(instance, "_search_articles", ()), using)
+        index_articles(Article, pk_set or getattr(instance, "_search_articles", ()), using)
 
 
 @receiver(pre_delete, sender=Tag)
@@ -79,12 +79,12 @@ def remember_tagged_articles(sender, instance, **kwargs):
 @receiver(post_save, sender=Tag)
 def index_renamed_tag(sender, instance, using, created, **kwargs):
     if not created:
-        index_articles(instance.articles.values_list("pk", flat=True), using)
+        index_articles(Article, instance.articles.values_list("pk", flat=True), using)
 
 
 @receiver(post_delete, sender=Tag)
 def index_deleted_tag(sender, instance, using, **kwargs):
-    index_articles(instance._search_articles, using)
+    index_articles(Article, instance._search_articles, using)
 
 
 # --- An article's parts and the people it credits ---------------------------
