@@ -12,6 +12,7 @@ from .signing import pending_token
 
 # WordPress's column sizes, which commenters' tools already respect.
 MAX_BODY_LENGTH = 65525
+MAX_IMPORT_ID_LENGTH = 100
 MAX_NAME_LENGTH = 245
 MAX_EMAIL_LENGTH = 100
 MAX_URL_LENGTH = 200
@@ -236,7 +237,9 @@ class Comment(models.Model):
     # there: a second import finds it and leaves it as it is; the card
     # carries the old id so old #comment-N links still find it.
     import_source = models.CharField(max_length=20, blank=True, default="", editable=False)
-    import_id = models.CharField(max_length=100, blank=True, default="", editable=False)
+    import_id = models.CharField(
+        max_length=MAX_IMPORT_ID_LENGTH, blank=True, default="", editable=False
+    )
 
     objects = CommentQuerySet.as_manager()
 

@@ -6,6 +6,7 @@ from django.urls import include, path
 from articles.sitemaps import sitemaps
 from comments.views import CommentPageView
 from guard import passwords
+from importers import views as importers_views
 
 from . import views
 
@@ -23,6 +24,13 @@ urlpatterns = [
     ),
     path("comments/", include("comments.urls")),
     path("subscriptions/", include("subscriptions.urls")),
+    # An old #comment-N link (N its id on the site it was imported from)
+    # whose comment is on another comment page: old-comment-links.js asks.
+    path(
+        "imported-comments/<slug:slug>/<str:old_id>/",
+        importers_views.old_comment,
+        name="old_comment",
+    ),
     # Editors' password reset by email, in the admin's look; the admin's login
     # page links to it when "admin_password_reset" exists.
     path(

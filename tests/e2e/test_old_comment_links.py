@@ -50,3 +50,14 @@ def test_a_shared_number_means_the_old_comment_from_elsewhere_and_ours_from_here
     from_here.goto(link, referer=site.url(article.get_absolute_url()))
     expect(from_here.locator(":target")).to_contain_text("Our own comment number 201.")
     expect(from_here).to_have_url(re.compile("#comment-201$"))
+
+
+def test_an_old_comment_link_finds_the_imported_comment_on_another_page(
+    page, article, discussion_rules
+):
+    discussion_rules(comments_per_page=1)
+    orphan = imported_comment(210)  # a thread of its own, after thread 201's page
+    page.goto(f"{article.get_absolute_url()}#comment-210")
+    expect(page).to_have_url(re.compile(f"/comment-page-\\d+/#comment-{orphan.pk}$"))
+    expect(page.locator(":target")).to_have_attribute("data-old-id", "210")
+    expect(page.locator(":target")).to_be_in_viewport()

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from comments.models import Comment
 from importers.models import OldAddress
 from tests.factories import make_article
 
@@ -97,3 +98,36 @@ def test_a_redirect_costs_two_queries(imported, client, django_assert_num_querie
 def test_an_overlong_path_is_not_looked_up(imported, client, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert client.get("/" + "a" * 600 + "/").status_code == 404
+
+
+# --- An old #comment-N whose comment is on another comment page (asked by the script) ---
+
+
+def old_comment_url(slug, old_id):
+    return reverse("old_comment", args=[slug, old_id])
+
+
+def test_an_imported_comment_is_found_by_its_old_id_wherever_its_page_is(imported, client):
+    response = client.get(old_comment_url("t-cells-and-the-thymus", "205"))
+    assert (response.status_code, response["Location"]) == (302, permalink(205))
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    ("slug", "old_id"),
+    [
+        ("t-cells-and-the-thymus", "999999"),  # never imported
+        ("t-cells-and-the-thymus", "x" * 5000),  # absurd
+        ("an-article-of-another-blog", "205"),  # not this article's
+    ],
+    ids=["unknown-id", "absurd-id", "other-article"],
+)
+def test_an_old_id_not_found_sends_the_reader_back_to_the_article(imported, client, slug, old_id):
+    response = client.get(old_comment_url(slug, old_id))
+    assert (response.status_code, response["Location"]) == (302, f"/articles/{slug}/")
+
+
+def test_an_old_id_of_a_comment_that_is_not_public_is_not_revealed(imported, client):
+    held = Comment.objects.filter(import_source="wordpress").exclude(status="approved").first()
+    response = client.get(old_comment_url(held.article.slug, held.import_id))
+    assert response["Location"] == held.article.get_absolute_url()
