@@ -144,7 +144,7 @@ class LatestArticlesFeed(SharedFeed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return item.updated_at
+        return item.modified_at  # a change to what readers read, not any save
 
     def item_categories(self, item):
         return [tag.name for tag in item.tag_list]

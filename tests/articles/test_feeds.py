@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.feeds import FEED_SIZE
-from articles.models import Tag
+from articles.models import Article, Tag
 from tests.articles.helpers import ATOM_NS, SITEMAP_NS, html, sitemap_locations, xml
 from tests.factories import make_article, make_person, make_tag
 
@@ -402,3 +402,22 @@ def test_sitemap_gives_each_article_its_last_modification_date(sitemap, articles
             assert lastmod == articles[-1].updated_at.date().isoformat()
             return
     pytest.fail(f"{url} is not in the sitemap")
+
+
+def test_atom_updated_follows_the_text_not_any_save(client, articles):
+    article = articles[-1]
+    Article.objects.filter(pk=article.pk).update(
+        content_changed_at=timezone.now() - timedelta(days=2),
+        published_at=timezone.now() - timedelta(days=3),
+    )
+    article.refresh_from_db()
+    article.allow_comments = not article.allow_comments
+    article.save()
+    atom = xml(client.get(reverse("articles:feed_atom")))
+    (updated,) = (
+        entry.find("atom:updated", ATOM_NS).text
+        for entry in atom.findall("atom:entry", ATOM_NS)
+        if entry.find("atom:link", ATOM_NS).get("href").endswith(article.get_absolute_url())
+    )
+    assert updated.startswith(article.modified_at.isoformat()[:19])
+    assert article.updated_at - article.modified_at > timedelta(days=1)
