@@ -10,13 +10,13 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 from django.db.models import F
 from django.utils.text import slugify
 
+from guard.editors_group import editors_may
 
-EDITORS_GROUP = "Editors"
+
 PERMISSIONS = {
     "person": ["add", "change", "delete", "view"],
     "reference": ["add", "change", "delete", "view"],
@@ -70,37 +70,6 @@ def users_from_people(apps, schema_editor):
             )
         Article.objects.filter(author_person=person).update(author=user)
     _check_constraints_now(schema_editor)
-
-
-def grant_editors(apps, schema_editor):
-    app_config = apps.get_app_config("articles")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
-    group.permissions.add(
-        *[
-            Permission.objects.get(
-                content_type__app_label="articles",
-                content_type__model=model,
-                codename=f"{action}_{model}",
-            )
-            for model, actions in PERMISSIONS.items()
-            for action in actions
-        ]
-    )
-
-
-def revoke_editors(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    codenames = [f"{action}_{model}" for model, actions in PERMISSIONS.items() for action in actions]
-    for group in Group.objects.filter(name=EDITORS_GROUP):
-        group.permissions.remove(
-            *Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
-        )
 
 
 class Migration(migrations.Migration):
@@ -241,5 +210,8 @@ class Migration(migrations.Migration):
             model_name='article',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('reviewed_on__isnull', True), ('reviewer__isnull', True)), models.Q(('reviewed_on__isnull', False), ('reviewer__isnull', False)), _connector='OR'), name='article_review_has_reviewer_and_date', violation_error_message='A medical review needs both the reviewer and the date of review.'),
         ),
-        migrations.RunPython(grant_editors, revoke_editors),
+        editors_may(
+            "articles",
+            [f"{action}_{model}" for model, actions in PERMISSIONS.items() for action in actions],
+        ),
     ]

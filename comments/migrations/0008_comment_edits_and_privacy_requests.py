@@ -7,37 +7,12 @@ Editors may read both new records, not change them.
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-EDITORS_GROUP = "Editors"
+from guard.editors_group import editors_may
+
 CODENAMES = ["view_commentversion", "view_privacyrequest"]
 
-
-def _view_permissions(apps):
-    # Permissions are normally created after all migrations have run; the
-    # group needs them now.
-    app_config = apps.get_app_config("comments")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = None
-    Permission = apps.get_model("auth", "Permission")
-    return Permission.objects.filter(content_type__app_label="comments", codename__in=CODENAMES)
-
-
-def grant(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
-    group.permissions.add(*_view_permissions(apps))
-
-
-def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group in Group.objects.filter(name=EDITORS_GROUP):
-        group.permissions.remove(
-            *Permission.objects.filter(content_type__app_label="comments", codename__in=CODENAMES)
-        )
 
 
 class Migration(migrations.Migration):
@@ -92,5 +67,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['email'], name='privacy_request_email_idx'), models.Index(fields=['requested_at'], name='privacy_request_time_idx')],
             },
         ),
-        migrations.RunPython(grant, revoke),
+        editors_may("comments", CODENAMES),
     ]

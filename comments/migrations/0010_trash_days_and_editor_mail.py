@@ -7,37 +7,12 @@ Editors may see and change their own choice (the admin shows each one theirs alo
 import django.core.validators
 import django.db.models.deletion
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-EDITORS_GROUP = "Editors"
+from guard.editors_group import editors_may
+
 CODENAMES = ["view_editormailpreference", "change_editormailpreference"]
 
-
-def _permissions(apps):
-    # Permissions are normally created after all migrations have run; the
-    # group needs them now.
-    app_config = apps.get_app_config("comments")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = None
-    Permission = apps.get_model("auth", "Permission")
-    return Permission.objects.filter(content_type__app_label="comments", codename__in=CODENAMES)
-
-
-def grant(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
-    group.permissions.add(*_permissions(apps))
-
-
-def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group in Group.objects.filter(name=EDITORS_GROUP):
-        group.permissions.remove(
-            *Permission.objects.filter(content_type__app_label="comments", codename__in=CODENAMES)
-        )
 
 
 class Migration(migrations.Migration):
@@ -67,5 +42,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'my moderation mail',
             },
         ),
-        migrations.RunPython(grant, revoke),
+        editors_may("comments", CODENAMES),
     ]

@@ -2,38 +2,13 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
+from guard.editors_group import editors_may
 
-EDITORS_GROUP = "Editors"
+
 CODENAMES = ["view_importrun", "view_oldaddress", "view_pingback"]
 
-
-def _permissions(apps):
-    # Permissions are normally created after all migrations have run; the
-    # group needs these now.
-    app_config = apps.get_app_config("importers")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = None
-    Permission = apps.get_model("auth", "Permission")
-    return Permission.objects.filter(content_type__app_label="importers", codename__in=CODENAMES)
-
-
-def grant(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
-    group.permissions.add(*_permissions(apps))
-
-
-def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group in Group.objects.filter(name=EDITORS_GROUP):
-        group.permissions.remove(
-            *Permission.objects.filter(content_type__app_label="importers", codename__in=CODENAMES)
-        )
 
 
 class Migration(migrations.Migration):
@@ -101,5 +76,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('source', 'source_id'), name='pingback_imported_once')],
             },
         ),
-        migrations.RunPython(grant, revoke),
+        editors_may("importers", CODENAMES),
     ]

@@ -1,36 +1,11 @@
 """Editors see the purges the caches never confirmed (the stale pages they may meet)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-EDITORS_GROUP = "Editors"
+from guard.editors_group import editors_may
+
 CODENAME = "view_purgefailure"
 
-
-def _view_permission(apps):
-    # Permissions are normally created after all migrations have run; the
-    # group needs this one now.
-    app_config = apps.get_app_config("pagecache")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = None
-    Permission = apps.get_model("auth", "Permission")
-    return Permission.objects.get(content_type__app_label="pagecache", codename=CODENAME)
-
-
-def grant(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
-    group.permissions.add(_view_permission(apps))
-
-
-def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group in Group.objects.filter(name=EDITORS_GROUP):
-        group.permissions.remove(
-            *Permission.objects.filter(content_type__app_label="pagecache", codename=CODENAME)
-        )
 
 
 class Migration(migrations.Migration):
@@ -42,4 +17,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [editors_may("pagecache", [CODENAME])]

@@ -1,9 +1,9 @@
 """Editors may see who confirmed an address and what they follow, and end a follow on request."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-EDITORS_GROUP = "Editors"
+from guard.editors_group import editors_may
+
 CODENAMES = [
     "view_commenter",
     "view_verification",
@@ -13,33 +13,6 @@ CODENAMES = [
     "view_notice",
 ]
 
-
-def _permissions(apps):
-    # Permissions are normally created after all migrations have run; the
-    # group needs these now.
-    app_config = apps.get_app_config("subscriptions")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = None
-    Permission = apps.get_model("auth", "Permission")
-    return Permission.objects.filter(content_type__app_label="subscriptions", codename__in=CODENAMES)
-
-
-def grant(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
-    group.permissions.add(*_permissions(apps))
-
-
-def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group in Group.objects.filter(name=EDITORS_GROUP):
-        group.permissions.remove(
-            *Permission.objects.filter(
-                content_type__app_label="subscriptions", codename__in=CODENAMES
-            )
-        )
 
 
 class Migration(migrations.Migration):
@@ -51,4 +24,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [editors_may("subscriptions", CODENAMES)]
