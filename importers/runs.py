@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from .disqus import DisqusImport
@@ -37,3 +38,21 @@ def run_import(kind, path, *, dry_run, out):
         run.report = report.text
         run.save()
     return run
+
+
+class ImportCommand(BaseCommand):
+    """`manage.py import_<source> FILE [--dry-run]`: a subclass names its `source`."""
+
+    source = None
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The export file (XML).")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Print what would happen; save nothing."
+        )
+
+    def handle(self, file, dry_run=False, **options):
+        try:
+            run_import(self.source, file, dry_run=dry_run, out=self.stdout.write)
+        except ImportFailed as error:
+            raise CommandError(f"{file}: {error}") from error

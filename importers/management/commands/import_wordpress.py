@@ -1,25 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
-
 from importers.models import WORDPRESS
-from importers.runs import run_import
-from importers.xml import ImportFailed
+from importers.runs import ImportCommand
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Import posts, comments, pingbacks and old addresses from a WordPress export "
         "(WXR, from Tools → Export). "
         "Running it again imports nothing twice."
     )
-
-    def add_arguments(self, parser):
-        parser.add_argument("file", help="The export file (XML).")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Print what would happen; save nothing."
-        )
-
-    def handle(self, file, dry_run=False, **options):
-        try:
-            run_import(WORDPRESS, file, dry_run=dry_run, out=self.stdout.write)
-        except ImportFailed as error:
-            raise CommandError(f"{file}: {error}") from error
+    source = WORDPRESS
