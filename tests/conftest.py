@@ -1,12 +1,15 @@
 import os
+import time
 
 import pytest
+import time_machine
 from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client, TestCase
 
 from articles.models import Article
 from comments.models import DiscussionSettings
+from comments.ratelimit import WINDOW_SECONDS
 from pagecache.middleware import page_store
 from tests.migrating import migrate_to_latest
 from tests.smtp import HOST, MailServer
@@ -33,6 +36,18 @@ def isolated_caches(settings, tmp_path):
     for alias in settings.CACHES:
         caches[alias].clear()
     page_store().clear()
+
+
+@pytest.fixture
+def one_rate_window():
+    """Start at the top of the next minute, so a test's comment posts share one rate window.
+
+    The comment limit counts per calendar minute; a test that crossed into the
+    next one would find its count reset. The clock keeps running from there.
+    """
+    next_window = (int(time.time()) // WINDOW_SECONDS + 1) * WINDOW_SECONDS
+    with time_machine.travel(next_window, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

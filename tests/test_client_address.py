@@ -93,6 +93,7 @@ def behind_one_proxy(settings):
     settings.TRUSTED_PROXY_HOPS = 1
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_junk_forwarded_header_does_not_lift_the_rate_limit(
     client, seed_article, settings, behind_one_proxy
 ):
@@ -121,6 +122,7 @@ def test_junk_forwarded_header_still_stores_an_address_and_meets_the_flood_check
     assert response.status_code == 429
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_forwarded_address_is_what_is_stored_and_limited(
     client, seed_article, settings, behind_one_proxy
 ):
@@ -135,6 +137,7 @@ def test_forwarded_address_is_what_is_stored_and_limited(
     assert post_comment(client, comment_data(seed_article), **other).status_code == 302
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_rotating_ipv6_addresses_inside_a_64_meets_the_rate_limit(client, seed_article, settings):
     settings.COMMENT_RATE_PER_MINUTE = 3
     statuses = [

@@ -74,6 +74,7 @@ def assert_nothing_personal(lines):
     assert leaks == []
 
 
+@pytest.mark.usefixtures("one_rate_window")
 @pytest.mark.parametrize("address", [IPV4, IPV6])
 def test_every_posting_path_logs_nothing_personal(
     client, seed_article, settings, discussion_rules, mailoutbox, run_tasks, log_lines, address
@@ -159,6 +160,7 @@ def test_confirmations_notices_digests_and_unsubscribing_log_nothing_personal(
     assert any("digest" in line for line in log_lines)
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_editing_and_privacy_requests_log_nothing_personal(
     client, seed_article, settings, discussion_rules, run_tasks, log_lines, mail_server
 ):

@@ -70,6 +70,7 @@ def test_missing_pages_and_odd_queries_write_nothing(seed_article):
     assert len(page_store()) == pages
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_a_flood_of_page_requests_cannot_reset_a_rate_limit(client, settings, seed_article):
     settings.COMMENT_RATE_PER_MINUTE = 2
     settings.ALLOWED_HOSTS = ["testserver", "localhost"]

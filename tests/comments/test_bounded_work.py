@@ -91,6 +91,7 @@ def test_size_limit_holds_for_the_admin_too(client, db, settings):
     assert response.status_code == 413
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_rate_limited_post_gets_its_text_back_without_validation_or_queries(
     client, seed_article, settings
 ):
@@ -111,6 +112,7 @@ def test_rate_limited_post_gets_its_text_back_without_validation_or_queries(
         assert "guard_ratecounter" in counted[0]
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_rate_limit_survives_a_flood_of_other_cache_keys(client, seed_article, settings):
     """The file cache culls entries when full; a counter kept there could be reset."""
     settings.COMMENT_RATE_PER_MINUTE = 1

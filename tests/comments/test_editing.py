@@ -318,6 +318,7 @@ def test_an_edit_without_a_valid_csrf_token_asks_to_confirm_with_the_text_kept(
     assert comment.body == "Typed in a tab left open."
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_edits_count_against_the_posting_rate_limit(client, published, edit_url, settings):
     _, comment = published
     settings.COMMENT_RATE_PER_MINUTE = 2

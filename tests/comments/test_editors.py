@@ -232,6 +232,7 @@ def test_an_editor_replies_without_javascript_through_the_reply_link(editor_clie
     assert (reply.status, reply.is_by_editor) == (Comment.Status.APPROVED, True)
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_a_rate_limited_editor_gets_their_own_form_back(editor_client, seed_article, settings):
     settings.COMMENT_RATE_PER_MINUTE = 1
     assert post_comment(editor_client, editor_data(seed_article)).status_code == 302

@@ -92,6 +92,7 @@ def test_flood_control_is_lifted_with_zero_seconds(client, seed_article, setting
         assert post_comment(client, comment_data(seed_article)).status_code == 302
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_rate_limit_answers_429_with_a_readable_page_and_keeps_the_text(
     client, seed_article, settings
 ):
@@ -108,6 +109,7 @@ def test_rate_limit_answers_429_with_a_readable_page_and_keeps_the_text(
     assert Comment.objects.count() == 3
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_rate_limit_is_per_client(client, seed_article, settings):
     settings.COMMENT_RATE_PER_MINUTE = 1
     assert (
@@ -121,6 +123,7 @@ def test_rate_limit_is_per_client(client, seed_article, settings):
     )
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_rate_limit_window_resets_after_a_minute(client, seed_article, settings):
     settings.COMMENT_RATE_PER_MINUTE = 1
     with time_machine.travel("2026-11-27 10:00:05", tick=False) as clock:
