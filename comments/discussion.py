@@ -22,7 +22,7 @@ from .thread import entry_schema, flatten
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
 THREAD_FIELDS = (
-    "pk", "parent_id", "author_name", "author_email", "author_url", "body", "body_html",
+    "pk", "parent_id", "author_name", "author_email", "author_url", "body_html",
     "created_at", "edited_at", "is_by_editor", "import_id",
 )  # fmt: skip
 

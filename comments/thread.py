@@ -156,7 +156,11 @@ class Cards:
 
 
 def entry_schema(entry):
-    """The entry's JSON-LD Comment."""
+    """The entry's JSON-LD Comment: who wrote it, when, and what it answers.
+
+    Its text is not repeated: it is on the page once, in the card the Comment's
+    url names. Repeated, the text made up a third of a long discussion's bytes.
+    """
     data = {
         "@type": "Comment",
         "@id": f"#comment-{entry['pk']}",
@@ -167,7 +171,6 @@ def entry_schema(entry):
             else {"@type": "Person", "name": entry["author_name"]}
         ),
         "dateCreated": entry["created_iso"],
-        "text": entry["comment"].body,
     }
     if entry["parent"] is not None:
         data["parentItem"] = {"@id": f"#comment-{entry['parent'].pk}"}

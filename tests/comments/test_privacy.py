@@ -344,7 +344,6 @@ def expected_schema(comment):
         "url": f"#comment-{comment.pk}",
         "author": {"@type": "Person", "name": comment.author_name},
         "dateCreated": timezone.localtime(comment.created_at).replace(microsecond=0).isoformat(),
-        "text": comment.body,
     }
     if comment.parent_id:
         item["parentItem"] = {"@id": f"#comment-{comment.parent_id}"}
