@@ -18,13 +18,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(ReadOnlyAdmin):
-    list_display = ["started_at", "kind", "file_name", "is_dry_run", "succeeded", "finished_at"]
+    list_display = [
+        "started_at", "kind", "site", "file_name", "is_dry_run", "succeeded", "finished_at",
+    ]  # fmt: skip
     list_filter = ["kind", "is_dry_run", "succeeded"]
-    search_fields = ["file_name"]
+    search_fields = ["file_name", "site"]
     date_hierarchy = "started_at"
     fields = [
-        "kind", "file_name", "is_dry_run", "started_at", "finished_at", "succeeded", "error",
-        "counts", "report",
+        "kind", "site", "file_name", "is_dry_run", "started_at", "finished_at", "succeeded",
+        "error", "counts", "report",
     ]  # fmt: skip
 
 

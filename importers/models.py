@@ -6,6 +6,7 @@ from articles.models import Article
 WORDPRESS = "wordpress"
 DISQUS = "disqus"
 SOURCES = [(WORDPRESS, "WordPress"), (DISQUS, "Disqus")]
+MAX_SITE_LENGTH = 200
 
 
 class ImportRun(models.Model):
@@ -13,6 +14,9 @@ class ImportRun(models.Model):
 
     kind = models.CharField(max_length=20, choices=SOURCES)
     file_name = models.CharField(max_length=255)
+    site = models.CharField(
+        max_length=MAX_SITE_LENGTH, blank=True, help_text="The blog the export came from."
+    )
     is_dry_run = models.BooleanField("dry run", default=False)
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -34,6 +34,7 @@ def run_import(kind, path, *, dry_run, out):
         run.succeeded = True
     finally:
         run.finished_at = timezone.now()
+        run.site = report.site
         run.counts = dict(sorted(report.counts.items()))
         run.report = report.text
         run.save()

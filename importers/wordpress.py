@@ -17,7 +17,7 @@ from articles.models import Article
 from comments.models import Comment
 
 from .content import convert_post, old_site_images, plain_text
-from .models import WORDPRESS, Pingback
+from .models import MAX_SITE_LENGTH, WORDPRESS, ImportRun, Pingback
 from .writing import (
     LISTED,
     PROGRESS_EVERY,
@@ -54,12 +54,27 @@ ITEM_DEPTH = 3
 FIELD_DEPTH = 4
 
 
+SITE_FIELDS = ("wp:base_blog_url", "wp:base_site_url", "link")
+
+
+def site_of(addresses):
+    """The blog an export came from, "https://host/path", from its channel's addresses."""
+    for name in SITE_FIELDS:
+        parts = urlsplit(addresses.get(name, ""))
+        if parts.scheme in {"http", "https"} and parts.hostname:
+            host = parts.hostname + (f":{parts.port}" if parts.port else "")
+            return f"{parts.scheme}://{host}{parts.path.rstrip('/')}"[:MAX_SITE_LENGTH]
+    return ""
+
+
 def check_export(path):
-    """Read the whole file once; ImportFailed unless it is a complete WordPress export."""
+    """Read the whole file once: (its items, the site it came from); ImportFailed unless
+    it is a complete WordPress export."""
     depth = 0
     stack = []
     is_export = False
     items = 0
+    addresses = {}
     for event, name, element in events(path):
         if event == "start":
             depth += 1
@@ -70,13 +85,37 @@ def check_export(path):
         if name == "wp:wxr_version":
             is_export = True
         items += name == "item" and depth == ITEM_DEPTH
+        if depth == ITEM_DEPTH and name in SITE_FIELDS:
+            addresses.setdefault(name, text(element).strip())
         stack.pop()
         depth -= 1
         if stack and depth <= FIELD_DEPTH:
             discard(stack[-1], element)
     if not is_export:
         raise ImportFailed("This is not a WordPress export (it has no <wp:wxr_version>).")
-    return items
+    return items, site_of(addresses)
+
+
+def check_one_site(site):
+    """ImportFailed if posts of another WordPress site were imported before.
+
+    Rows remember their WordPress ids, which each site counts from one: a
+    second site's post 12 would be taken for the first site's, and its
+    comments skipped as "already there". Only one site can move in.
+    """
+    earlier = (
+        ImportRun.objects.filter(kind=WORDPRESS, succeeded=True, is_dry_run=False)
+        .exclude(site="")
+        .exclude(site=site)
+        .values_list("site", flat=True)
+        .first()
+    )
+    if site and earlier:
+        raise ImportFailed(
+            f"This export comes from {site}, but posts from {earlier} were imported already; "
+            "their post and comment ids would collide, so only one WordPress site can be "
+            "imported into this blog."
+        )
 
 
 class Post:
@@ -107,7 +146,8 @@ class WordPressImport:
         self.new_authors = []
 
     def run(self):
-        total = check_export(self.path)
+        total, self.report.site = check_export(self.path)
+        check_one_site(self.report.site)
         self.report.progress(f"{total} items in the export.")
         try:
             self._read()

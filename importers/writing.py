@@ -174,6 +174,7 @@ class Report:
         self.dry_run = dry_run
         self.lines = []
         self.counts = Counter()
+        self.site = ""  # the blog the file came from, when it says
 
     def line(self, text):
         self.lines.append(text)

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
 
 from articles.models import Article, Person
 from comments.models import Comment
@@ -209,3 +210,42 @@ def test_each_run_and_its_report_are_kept(db):
     # The report kept is the one printed, without the progress lines.
     assert real.report in report
     assert "items in the export" not in real.report
+
+
+def export_of(site, tmp_path):
+    """The test export as if another blog, at `site`, had written it."""
+    path = tmp_path / "other-site.xml"
+    path.write_text(WORDPRESS_EXPORT.read_text().replace("https://old.example.org", site))
+    return path
+
+
+def test_each_run_remembers_the_site_its_export_came_from(imported):
+    assert ImportRun.objects.get().site == "https://old.example.org"
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_second_wordpress_site_is_refused_and_changes_nothing(imported, tmp_path, dry_run):
+    before = row_counts()
+    other = export_of("https://another.example.net/blog", tmp_path)
+    with pytest.raises(CommandError) as refused:
+        import_wordpress(other, *(["--dry-run"] if dry_run else []))
+    assert str(refused.value) == (
+        f"{other}: This export comes from https://another.example.net/blog, but posts from "
+        "https://old.example.org were imported already; their post and comment ids would "
+        "collide, so only one WordPress site can be imported into this blog."
+    )
+    assert row_counts() == before
+    run = ImportRun.objects.order_by("pk").last()
+    assert (run.site, run.succeeded) == ("https://another.example.net/blog", False)
+    assert run.error.startswith("This export comes from https://another.example.net/blog")
+
+
+def test_the_same_site_written_another_way_is_the_same_site(imported, tmp_path):
+    report = import_wordpress(export_of("HTTPS://OLD.example.org/", tmp_path))
+    assert "Posts: 0 imported (0 published, 0 scheduled, 0 drafts), 6 already there." in report
+
+
+def test_a_dry_run_of_another_site_first_does_not_count_as_an_import(db, tmp_path):
+    import_wordpress(export_of("https://another.example.net", tmp_path), "--dry-run")
+    report = import_wordpress()
+    assert "Posts: 6 imported" in report
