@@ -1,10 +1,14 @@
 from django.contrib import admin
 
-from .models import ImportRun, OldAddress, Pingback
+from .models import DeletedImport, ImportRun, OldAddress, Pingback
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """What an import did, for editors to read: a record, not something to edit."""
+class RecordAdmin(admin.ModelAdmin):
+    """What an import did, for editors to read: a record, not something to edit.
+
+    Those with the permission may delete one (old addresses and pingbacks go
+    with their article, so deleting an imported article needs it).
+    """
 
     def has_add_permission(self, request):
         return False
@@ -12,6 +16,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+
+class ReadOnlyAdmin(RecordAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
@@ -31,7 +37,7 @@ class ImportRunAdmin(ReadOnlyAdmin):
 
 
 @admin.register(OldAddress)
-class OldAddressAdmin(ReadOnlyAdmin):
+class OldAddressAdmin(RecordAdmin):
     list_display = ["path", "article", "source"]
     list_filter = ["source"]
     search_fields = ["path"]
@@ -39,8 +45,17 @@ class OldAddressAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Pingback)
-class PingbackAdmin(ReadOnlyAdmin):
+class PingbackAdmin(RecordAdmin):
     list_display = ["created_at", "kind", "site_name", "url", "article", "status"]
     list_filter = ["kind", "status"]
     search_fields = ["site_name", "url"]
     list_select_related = ["article"]
+
+
+@admin.register(DeletedImport)
+class DeletedImportAdmin(RecordAdmin):
+    """What imports leave out because it was deleted here; deleting a record lets it come back."""
+
+    list_display = ["deleted_at", "kind", "source", "import_id"]
+    list_filter = ["kind", "source"]
+    search_fields = ["import_id"]

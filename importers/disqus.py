@@ -24,7 +24,13 @@ from comments.models import Comment
 
 from .content import plain_text
 from .models import DISQUS, WORDPRESS, OldAddress
-from .writing import LISTED, PROGRESS_EVERY, ArticleImport, remember_address
+from .writing import (
+    LISTED,
+    PROGRESS_EVERY,
+    ArticleImport,
+    comments_summary,
+    remember_address,
+)
 from .xml import ImportFailed, child_text, discard, events, short_name
 
 DSQ_ID = "{http://disqus.com/disqus-internals}id"
@@ -242,9 +248,4 @@ class DisqusImport:
             "posts left out)."
         )
         report.listing("Threads not placed", self.unplaced, counts["threads_unplaced"])
-        statuses = ", ".join(f"{counts[f'comments_{s}']} {s}" for s in Comment.Status.values)
-        report.line(
-            f"Comments: {counts['comments_imported']} {verb} ({statuses}), "
-            f"{counts['comments_already_there']} already there, {counts['orphans']} orphans "
-            "attached to the root."
-        )
+        report.line(f"{comments_summary(counts, verb)}.")

@@ -82,3 +82,41 @@ class Pingback(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} from {self.site_name or self.url}"
+
+
+class DeletedImport(models.Model):
+    """An imported article or comment that was deleted here: later imports leave it out.
+
+    Only where it came from and its id there, nothing about its author.
+    Deleting this record lets the next import of the file bring it back.
+    """
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "Article"
+        COMMENT = "comment", "Comment"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    source = models.CharField(max_length=20, choices=SOURCES)
+    import_id = models.CharField("id there", max_length=100)
+    deleted_at = models.DateTimeField("deleted", default=timezone.now)
+
+    class Meta:
+        verbose_name = "deleted import"
+        ordering = ["-deleted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "source", "import_id"], name="deleted_import_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_source_display()} {self.kind} {self.import_id}"
+
+    @classmethod
+    def ids(cls, kind, source, import_ids):
+        """Which of these ids (of one kind, from one source) were deleted here."""
+        return set(
+            cls.objects.filter(kind=kind, source=source, import_id__in=import_ids).values_list(
+                "import_id", flat=True
+            )
+        )

@@ -17,12 +17,14 @@ from articles.models import Article
 from comments.models import Comment
 
 from .content import convert_post, old_site_images, plain_text
-from .models import MAX_SITE_LENGTH, WORDPRESS, ImportRun, Pingback
+from .models import MAX_SITE_LENGTH, WORDPRESS, DeletedImport, ImportRun, Pingback
 from .writing import (
     LISTED,
     PROGRESS_EVERY,
     ArticleImport,
     author_for_import,
+    comments_summary,
+    deleted_here,
     free_slug,
     parse_wordpress_date,
     remember_address,
@@ -226,6 +228,13 @@ class WordPressImport:
                 self.skipped_titles.append(title)
             post.skipped = True
             return
+        post_id = post.get("wp:post_id")
+        if DeletedImport.ids(DeletedImport.Kind.ARTICLE, WORDPRESS, [post_id]) and not (
+            Article.objects.filter(import_source=WORDPRESS, import_id=post_id).exists()
+        ):
+            self.counts["posts_deleted_here"] += 1
+            post.skipped = True
+            return
         post.writer = ArticleImport(WORDPRESS, self.report).__enter__()
         post.writer.article, post.writer.created = self._article(post, title)
 
@@ -362,7 +371,8 @@ class WordPressImport:
         report.line(
             f"Posts: {counts['posts_imported']} {verb} "
             f"({counts['posts_published']} published, {counts['posts_scheduled']} scheduled, "
-            f"{counts['posts_draft']} drafts), {counts['posts_already_there']} already there."
+            f"{counts['posts_draft']} drafts), {counts['posts_already_there']} already there"
+            f"{deleted_here(counts['posts_deleted_here'])}."
         )
         skipped = sorted(
             (name.removeprefix("skipped_"), count)
@@ -372,12 +382,9 @@ class WordPressImport:
         if skipped:
             report.line("Skipped: " + ", ".join(f"{count} {name}" for name, count in skipped))
         report.listing("Trashed posts", self.skipped_titles, counts["skipped_trashed_post"])
-        statuses = ", ".join(f"{counts[f'comments_{s}']} {s}" for s in Comment.Status.values)
         report.line(
-            f"Comments: {counts['comments_imported']} {verb} ({statuses}), "
-            f"{counts['comments_already_there']} already there, {counts['orphans']} orphans "
-            f"attached to the root, {counts['comments_skipped_with_their_post']} skipped with "
-            "their post."
+            f"{comments_summary(counts, verb)}, "
+            f"{counts['comments_skipped_with_their_post']} skipped with their post."
         )
         other = [
             f"{count} {name.removeprefix('skipped_comment_type_')}"

@@ -33,7 +33,7 @@ from comments.sanitize import is_safe_url, sanitize_comment
 from guard.clientaddr import limit_address
 from pagecache.tags import ARTICLES, article_tag, comments_tag, purge
 
-from .models import OldAddress
+from .models import DeletedImport, OldAddress
 
 BATCH_SIZE = 500
 # A report lists at most this many items of one kind per article (orphans,
@@ -166,6 +166,23 @@ def set_parents(pairs):
         )
 
 
+def comments_summary(counts, verb):
+    """The report's "Comments: …" line, up to its orphans."""
+    statuses = ", ".join(f"{counts[f'comments_{s}']} {s}" for s in Comment.Status.values)
+    return (
+        f"Comments: {counts['comments_imported']} {verb} ({statuses}), "
+        f"{counts['comments_already_there']} already there"
+        f"{deleted_here(counts['comments_deleted_here'])}, {counts['orphans']} orphans "
+        "attached to the root"
+    )
+
+
+def deleted_here(count):
+    """ ", N deleted here": what a report says of items left out because an editor deleted
+    them after an earlier import (nothing when there are none)."""
+    return f", {count} deleted here (left out)" if count else ""
+
+
 class Report:
     """The lines printed as the import goes (also kept with the run) and its counts."""
 
@@ -211,6 +228,7 @@ class ArticleImport:
         self.created = False
         self.statuses = Counter()
         self.existing = 0
+        self.deleted = 0  # deleted here after an earlier import: left out
         self.orphans = []
         self.orphan_count = 0
         self.batch = []
@@ -253,10 +271,14 @@ class ArticleImport:
                 "import_id", flat=True
             )
         )
+        deleted = DeletedImport.ids(DeletedImport.Kind.COMMENT, self.source, ids)
         new = []
         for comment, parent_id in zip(self.batch, self.parents, strict=True):
             if comment.import_id in there:
                 self.existing += 1
+                continue
+            if comment.import_id in deleted:
+                self.deleted += 1
                 continue
             there.add(comment.import_id)
             new.append((comment, parent_id))
@@ -332,6 +354,7 @@ class ArticleImport:
             counts[f"comments_{status}"] += count
         counts["comments_imported"] += sum(self.statuses.values())
         counts["comments_already_there"] += self.existing
+        counts["comments_deleted_here"] += self.deleted
         counts["orphans"] += self.orphan_count
         what = "new" if self.created else "already there"
         state = "scheduled" if self.article.is_scheduled else self.article.status
@@ -342,7 +365,7 @@ class ArticleImport:
         report.line(
             f"{self.article.title} [{state}, {what}] "
             f"{self.article.get_absolute_url()}: {verb} {sum(self.statuses.values())} comments "
-            f"({statuses}); {self.existing} already there"
+            f"({statuses}); {self.existing} already there{deleted_here(self.deleted)}"
         )
         report.listing("orphans attached to the root", self.orphans, self.orphan_count)
         for note in self.notes:

@@ -313,7 +313,8 @@ def test_only_editors_permissions_reach_a_new_editor(editor):
     # Besides articles and the discussion, editors may read the purges that
     # failed, the rate-limit counters and the record of mail sent, and see
     # (and end follows of) the commenters who confirmed their address, and
-    # read what imports did.
+    # read what imports did (and delete what goes with an imported article,
+    # or the record that keeps a deleted import out).
     granted = editor.get_all_permissions() - {
         "pagecache.view_purgefailure",
         "guard.view_ratecounter",
@@ -321,6 +322,10 @@ def test_only_editors_permissions_reach_a_new_editor(editor):
         "importers.view_importrun",
         "importers.view_oldaddress",
         "importers.view_pingback",
+        "importers.delete_oldaddress",
+        "importers.delete_pingback",
+        "importers.view_deletedimport",
+        "importers.delete_deletedimport",
     }
     assert {perm.split(".")[0] for perm in granted} <= {"articles", "comments", "subscriptions"}
     assert {perm for perm in granted if perm.startswith("subscriptions.")} == {

@@ -186,6 +186,7 @@ def test_editors_group_has_exactly_article_discussion_and_viewing_permissions(db
         "view_commentversion", "view_privacyrequest",
         "view_editormailpreference", "change_editormailpreference",
         "view_importrun", "view_oldaddress", "view_pingback",
+        "delete_oldaddress", "delete_pingback", "view_deletedimport", "delete_deletedimport",
     }  # fmt: skip
 
 

@@ -57,19 +57,37 @@ def test_pingbacks_are_listed_for_editors(editor_client, run):
 
 
 @pytest.mark.parametrize("model", [ImportRun, OldAddress, Pingback])
-def test_nobody_adds_or_deletes_import_records(admin_client, run, model):
+def test_nobody_adds_import_records(admin_client, run, model):
     name = model._meta.model_name
-    row = model.objects.first()
     assert admin_client.get(reverse(f"admin:importers_{name}_add")).status_code == 403
-    delete = reverse(f"admin:importers_{name}_delete", args=[row.pk])
+
+
+def test_nobody_deletes_the_record_of_a_run(admin_client, run):
+    delete = reverse("admin:importers_importrun_delete", args=[run.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
-    assert model.objects.filter(pk=row.pk).exists()
+    assert ImportRun.objects.filter(pk=run.pk).exists()
 
 
-def test_the_editors_group_may_view_import_records_and_nothing_more(db):
+@pytest.mark.parametrize("model", [OldAddress, Pingback])
+def test_an_editor_may_delete_an_old_address_or_a_pingback(editor_client, run, model):
+    row = model.objects.first()
+    delete = reverse(f"admin:importers_{model._meta.model_name}_delete", args=[row.pk])
+    assert editor_client.post(delete, {"post": "yes"}).status_code == 302
+    assert not model.objects.filter(pk=row.pk).exists()
+
+
+def test_an_editor_may_delete_an_imported_article_with_its_old_addresses(editor_client, run):
+    article = OldAddress.objects.first().article
+    delete = reverse("admin:articles_article_delete", args=[article.pk])
+    assert editor_client.post(delete, {"post": "yes"}).status_code == 302
+    assert not OldAddress.objects.filter(article_id=article.pk).exists()
+
+
+def test_the_editors_group_may_view_import_records_and_delete_some(db):
     granted = Group.objects.get(name="Editors").permissions.filter(
         content_type__app_label="importers"
     )
     assert sorted(granted.values_list("codename", flat=True)) == [
+        "delete_deletedimport", "delete_oldaddress", "delete_pingback", "view_deletedimport",
         "view_importrun", "view_oldaddress", "view_pingback",
     ]  # fmt: skip
