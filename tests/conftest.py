@@ -9,12 +9,12 @@ from django.test import Client, TestCase
 
 from articles.models import Article
 from comments.models import DiscussionSettings
-from comments.ratelimit import WINDOW_SECONDS
 from pagecache.middleware import page_store
 from tests.migrating import migrate_to_latest
 from tests.smtp import HOST, MailServer
 
 SEED_SLUG = "unlocking-the-power-of-immunotherapy"
+HOUR = 3600
 # Tasks that queue tasks: how many rounds run_tasks() goes before it stops.
 MAX_TASK_ROUNDS = 5
 
@@ -40,13 +40,15 @@ def isolated_caches(settings, tmp_path):
 
 @pytest.fixture
 def one_rate_window():
-    """Start at the top of the next minute, so a test's comment posts share one rate window.
+    """Start at the top of the next hour, so a test's requests share one rate window.
 
-    The comment limit counts per calendar minute; a test that crossed into the
-    next one would find its count reset. The clock keeps running from there.
+    guard.ratelimit counts per calendar window (the comment limit per
+    minute, privacy requests and password resets per hour); a test that
+    crossed into the next window would find its count reset. The clock
+    keeps running from there.
     """
-    next_window = (int(time.time()) // WINDOW_SECONDS + 1) * WINDOW_SECONDS
-    with time_machine.travel(next_window, tick=True):
+    next_hour = (int(time.time()) // HOUR + 1) * HOUR
+    with time_machine.travel(next_hour, tick=True):
         yield
 
 

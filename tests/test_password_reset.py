@@ -110,6 +110,7 @@ def test_accounts_that_are_not_staff_get_no_reset_mail(client, mailoutbox, run_t
     assert mailoutbox == []
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_reset_requests_are_limited_per_client(client, mailoutbox):
     editor = make_editor()
     statuses = [ask_for_a_reset(client, editor.email).status_code for _ in range(6)]

@@ -143,6 +143,7 @@ def test_a_request_from_another_site_is_refused(client, dana):
     assert not PrivacyRequest.objects.exists()
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_requests_are_limited_per_client(client, dana):
     for n in range(REQUESTS_PER_CLIENT):
         assert ask(client, f"person{n}@example.com", REMOTE_ADDR="192.0.2.9").status_code == 302
