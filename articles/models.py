@@ -605,7 +605,35 @@ DEFAULT_DISCLAIMER = (
 )
 
 
-class MedicalDisclaimer(models.Model):
+class CachedSingleton(models.Model):
+    """A site-wide row (pk 1) that pages read on every request, kept in the shared cache.
+
+    Saving it clears the cached copy once the change is committed, for every
+    process. A copy cached before a deploy added a field lacks it: reading
+    that field would cost a query on every page, so such a copy is replaced.
+    """
+
+    CACHE_KEY = None
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
+
+    @classmethod
+    def load(cls):
+        """The current row, from the shared cache when possible."""
+        current = cache.get(cls.CACHE_KEY)
+        if current is None or current.get_deferred_fields():
+            current, _ = cls.objects.get_or_create(pk=1)
+            cache.set(cls.CACHE_KEY, current, None)
+        return current
+
+
+class MedicalDisclaimer(CachedSingleton):
     """The disclaimer under every article: one row, editable in the admin."""
 
     CACHE_KEY = "articles:medical-disclaimer"
@@ -622,17 +650,3 @@ class MedicalDisclaimer(models.Model):
 
     def __str__(self):
         return "Medical disclaimer"
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
-        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
-
-    @classmethod
-    def load(cls):
-        """The current disclaimer, from the shared cache when possible."""
-        current = cache.get(cls.CACHE_KEY)
-        if current is None:
-            current, _ = cls.objects.get_or_create(pk=1)
-            cache.set(cls.CACHE_KEY, current, None)
-        return current

@@ -1,11 +1,10 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, CachedSingleton
 
 from .sanitize import sanitize_comment
 from .signing import pending_token
@@ -22,7 +21,7 @@ ANONYMOUS_NAME = "Anonymous"
 MAX_COMMENTS_PER_PAGE = 100
 
 
-class DiscussionSettings(models.Model):
+class DiscussionSettings(CachedSingleton):
     """The editors' discussion rules: one row, changed in the admin without a deploy."""
 
     CACHE_KEY = "comments:discussion-settings"
@@ -131,24 +130,6 @@ class DiscussionSettings(models.Model):
 
     def __str__(self):
         return "Discussion settings"
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
-        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
-
-    @classmethod
-    def load(cls):
-        """The current rules, from the shared cache when possible.
-
-        A copy cached before a deploy added a setting lacks it: reading that
-        field would cost a query on every page, so such a copy is replaced.
-        """
-        current = cache.get(cls.CACHE_KEY)
-        if current is None or current.get_deferred_fields():
-            current, _ = cls.objects.get_or_create(pk=1)
-            cache.set(cls.CACHE_KEY, current, None)
-        return current
 
     @staticmethod
     def word_list(text):
