@@ -229,21 +229,20 @@ class WordPressImport:
             post.skipped = True
             return
         post_id = post.get("wp:post_id")
-        if DeletedImport.ids(DeletedImport.Kind.ARTICLE, WORDPRESS, [post_id]) and not (
-            Article.objects.filter(import_source=WORDPRESS, import_id=post_id).exists()
-        ):
+        article = Article.objects.filter(import_source=WORDPRESS, import_id=post_id).first()
+        if article is None and DeletedImport.ids(DeletedImport.Kind.ARTICLE, WORDPRESS, [post_id]):
             self.counts["posts_deleted_here"] += 1
             post.skipped = True
             return
         post.writer = ArticleImport(WORDPRESS, self.report).__enter__()
-        post.writer.article, post.writer.created = self._article(post, title)
-
-    def _article(self, post, title):
-        post_id = post.get("wp:post_id")
-        article = Article.objects.filter(import_source=WORDPRESS, import_id=post_id).first()
         if article is not None:
             self.counts["posts_already_there"] += 1
-            return article, False
+            post.writer.article, post.writer.created = article, False
+        else:
+            post.writer.article, post.writer.created = self._new_article(post, title), True
+
+    def _new_article(self, post, title):
+        post_id = post.get("wp:post_id")
         login = post.get("dc:creator")
         known = self.authors.get(login, {})
         author, created = author_for_import(login, **known)
@@ -284,7 +283,7 @@ class WordPressImport:
             shown = ", ".join(images[:LISTED])
             more = f" (and {len(images) - LISTED} more)" if len(images) > LISTED else ""
             post.writer.notes.append(f"images still on the old site: {shown}{more}")
-        return article, True
+        return article
 
     def _finish_post(self, post):
         if not post.started:
