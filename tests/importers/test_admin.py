@@ -5,17 +5,10 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from importers.models import ImportRun, OldAddress, Pingback
-from tests.factories import make_editor
 
 from .helpers import WORDPRESS_EXPORT, import_wordpress
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_editor())
-    return client
 
 
 @pytest.fixture

@@ -9,17 +9,11 @@ from time_machine import travel
 from articles.models import Article
 from comments.models import Comment, DiscussionSettings
 from importers.models import DeletedImport
-from tests.factories import make_article, make_editor
+from tests.factories import make_article
 
 from .helpers import import_disqus, import_wordpress, imported_article, imported_comment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_editor())
-    return client
 
 
 @pytest.fixture
