@@ -18,7 +18,7 @@ from .forms import CommentForm, EditorCommentForm, parse_id
 from .models import Comment, DiscussionSettings
 from .moderation import comments_open
 from .paging import Page, Pages, roots_of
-from .thread import entry_schema, flatten
+from .thread import card_schema, flatten
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
 THREAD_FIELDS = (
@@ -32,8 +32,8 @@ class Discussion:
     article: object
     count: int
     is_open: bool
-    entries: list = field(default_factory=list)
-    reply_to: object = None  # the entry's comment (a row) the form replies to
+    cards: list = field(default_factory=list)  # thread.Card, in display order
+    reply_to: object = None  # the card's comment (a row) the form replies to
     editor: object = None  # the signed-in editor viewing it (comments.editors.Editor)
     page: Page = None  # which page of the discussion this is
 
@@ -55,7 +55,7 @@ class Discussion:
     @property
     def schema(self):
         """What the discussion adds to the article's JSON-LD: this page's public comments."""
-        public = [entry_schema(entry) for entry in self.entries if not entry["is_pending"]]
+        public = [card_schema(card) for card in self.cards if not card.is_pending]
         return {"commentCount": self.count, "comment": public}
 
 
@@ -94,7 +94,7 @@ def load_discussion(article, *, page=None, reply_to_id=None, pending=None, own=N
     else:
         number = pages.default if page is None else pages.clamp(page)
     shown = pages.roots_on(number) if pages.count > 1 else None
-    entries = flatten(
+    cards = flatten(
         rows if shown is None else [row for row in rows if root_of[row.pk] in shown],
         max_depth=rules.thread_depth,
         can_reply=is_open and pending is None,
@@ -102,18 +102,13 @@ def load_discussion(article, *, page=None, reply_to_id=None, pending=None, own=N
         newest_first=rules.newest_first,
     )
     reply_to = next(
-        (
-            entry["comment"]
-            for entry in entries
-            if entry["can_reply"] and entry["pk"] == reply_to_id
-        ),
-        None,
+        (card.comment for card in cards if card.can_reply and card.pk == reply_to_id), None
     )
     if own is not None:
-        for entry in entries:
-            if entry["pk"] == own["pk"]:
-                entry["author_tools"] = own["html"]
-    return Discussion(article=article, count=count, is_open=is_open, entries=entries,
+        for card in cards:
+            if card.pk == own["pk"]:
+                card.author_tools = own["html"]
+    return Discussion(article=article, count=count, is_open=is_open, cards=cards,
                       reply_to=reply_to, page=Page(pages, number))  # fmt: skip
 
 

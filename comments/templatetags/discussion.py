@@ -1,9 +1,12 @@
 from dataclasses import replace
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from ..discussion import load_discussion, reply_to_id
 from ..editors import editor_from_request
+from ..thread import change_url
 
 register = template.Library()
 
@@ -35,3 +38,14 @@ def get_discussion(context, article):
         editor = editor_from_request(request)
         context.render_context[key] = replace(discussion, editor=editor) if editor else discussion
     return context.render_context[key]
+
+
+@register.simple_tag
+def render_comment_list(discussion):
+    """The page's comments, threaded: `{% render_comment_list discussion %}`.
+
+    A signed-in editor's page gives every card an Edit link to the admin.
+    """
+    context = {"cards": discussion.cards, "change_url": change_url if discussion.editor else None}
+    # The output of a template: what a visitor typed in it was escaped there.
+    return SafeString(render_to_string("comments/comment_list.html", context, using="jinja2"))

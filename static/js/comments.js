@@ -144,8 +144,10 @@
     if (!item) return false;
     const body = item.querySelector(":scope > .comment-body");
     (body || item).after(respond);
-    parentInput.value = link.dataset.commentId;
-    titleText.textContent = `Reply to ${link.dataset.replyTo}`;
+    // The link names the comment in its query (?replytocom=ID) and its
+    // author in its label ("Reply to NAME").
+    parentInput.value = new URL(link.href).searchParams.get("replytocom");
+    titleText.textContent = link.getAttribute("aria-label");
     cancel.hidden = false;
     if (comment) comment.focus();
     return true;

@@ -228,8 +228,9 @@ def test_the_reply_form_works_on_a_comment_page(client, five_pages_of_two, seed_
     assert (
         page.find(id="cancel-comment-reply-link")["href"] == page_url(seed_article, 3) + "#respond"
     )
-    reply_link = page.find("a", attrs={"data-comment-id": str(parent.pk)})
+    reply_link = page.find(id=f"li-comment-{parent.pk}").find("a", class_="comment-reply-link")
     assert reply_link["href"] == f"?replytocom={parent.pk}#respond"
+    assert reply_link["aria-label"] == f"Reply to {parent.author_name}"
 
 
 def test_a_reply_url_is_not_indexed_and_names_its_page_as_canonical(

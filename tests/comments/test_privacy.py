@@ -341,7 +341,6 @@ def expected_schema(comment):
     item = {
         "@type": "Comment",
         "@id": f"#comment-{comment.pk}",
-        "url": f"#comment-{comment.pk}",
         "author": {"@type": "Person", "name": comment.author_name},
         "dateCreated": timezone.localtime(comment.created_at).replace(microsecond=0).isoformat(),
     }
