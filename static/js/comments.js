@@ -142,7 +142,7 @@
   function replyTo(link) {
     const item = link.closest("li");
     if (!item) return false;
-    const body = item.querySelector(":scope > .comment-body");
+    const body = item.querySelector(":scope > article");
     (body || item).after(respond);
     // The link names the comment in its query (?replytocom=ID) and its
     // author in its label ("Reply to NAME").
@@ -277,8 +277,8 @@
   // Add "Edit" to this browser's own comments on the page, and take it away when time is up.
   function showEditLinks(edits, now) {
     for (const [id, edit] of Object.entries(edits)) {
-      const item = document.getElementById(`li-comment-${id}`);
-      const card = item && item.querySelector(":scope > .comment-body");
+      const item = document.getElementById(`comment-${id}`);
+      const card = item && item.querySelector(":scope > article");
       const shown = ":scope > .comment-author-tools .comment-edit-link, :scope > .comment-edit";
       if (!card || item.querySelector(shown)) continue;
       const tools = document.createElement("div");
@@ -339,7 +339,7 @@
     else list.append(...added);
     link = nextLink(fetched.querySelector("#comments > nav.comment-navigation"));
     if (added.length) {
-      const card = added[0].querySelector(":scope > .comment-body") || added[0];
+      const card = added[0].querySelector(":scope > article") || added[0];
       card.tabIndex = -1;
       card.focus();
     }

@@ -40,4 +40,4 @@ def form_value(response, name):
 def comment_ids(response):
     """The ids of the comments listed on an article page, in page order."""
     page = soup(response)
-    return [int(li["id"].removeprefix("li-comment-")) for li in page.select("li.comment")]
+    return [int(li["id"].removeprefix("comment-")) for li in page.select("li.comment")]

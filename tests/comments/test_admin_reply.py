@@ -132,7 +132,7 @@ def test_a_reply_reaches_the_readers_cached_page_with_the_badge(editor_client, n
     send_reply(editor_client, nina, "Yes, with care.")
     reply = Comment.objects.get(parent=nina)
     page = soup(Client().get(url))
-    card = page.select_one(f"#li-comment-{nina.pk} ol.children #li-comment-{reply.pk}")
+    card = page.select_one(f"#comment-{nina.pk} ol.children #comment-{reply.pk}")
     assert card.select_one(".comment-badge").get_text() == "Editor"
 
 

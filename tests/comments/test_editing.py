@@ -78,7 +78,7 @@ def test_a_published_comment_lands_on_an_uncached_unindexed_page_with_its_edit_l
     assert page.status_code == 200
     assert "no-store" in page["Cache-Control"]
     assert '<meta name="robots" content="noindex, nofollow">' in page.content.decode()
-    tools = soup(page).select_one(f"#li-comment-{comment.pk} .comment-author-tools")
+    tools = soup(page).select_one(f"#comment-{comment.pk} .comment-author-tools")
     assert "Your comment is published." in tools.get_text(" ", strip=True)
     edit_href = tools.select_one("a.comment-edit-link")["href"]
     assert edit_href.startswith(f"/comments/{comment.pk}/edit/")

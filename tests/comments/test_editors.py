@@ -45,9 +45,9 @@ def badges(response):
     """The comment ids whose card carries the Editor badge, in page order."""
     page = soup(response)
     return [
-        int(li["id"].removeprefix("li-comment-"))
+        int(li["id"].removeprefix("comment-"))
         for li in page.select("li.comment")
-        if li.select_one(":scope > .comment-body .comment-author .comment-badge")
+        if li.select_one(":scope > article .comment-author .comment-badge")
     ]
 
 
@@ -315,7 +315,7 @@ def test_an_editors_comment_carries_the_badge_readers_comments_do_not(editor_cli
     mine = Comment.objects.get(is_by_editor=True)
     page = Client().get(seed_article.get_absolute_url())
     assert badges(page) == [mine.pk]
-    card = soup(page).find(id=f"li-comment-{mine.pk}")
+    card = soup(page).find(id=f"comment-{mine.pk}")
     assert card.select_one(".comment-author").get_text(" ", strip=True) == "Eda Moderna Editor"
     assert reader_comment.pk in comment_ids(page)
 
@@ -366,7 +366,7 @@ def test_an_editor_sees_an_edit_link_to_each_comments_admin_page(editor_client, 
     reply = make_comment(seed_article, parent=comments[0])
     page = soup(editor_client.get(seed_article.get_absolute_url()))
     for comment in [*comments, reply]:
-        link = page.select_one(f"#li-comment-{comment.pk} > .comment-admin > a")
+        link = page.select_one(f"#comment-{comment.pk} > .comment-admin > a")
         assert link.get_text() == "Edit"
         assert link["href"] == reverse("admin:comments_comment_change", args=[comment.pk])
         assert link["aria-label"] == f"Edit the comment by {comment.author_name} in the admin"

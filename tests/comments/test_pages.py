@@ -228,7 +228,7 @@ def test_the_reply_form_works_on_a_comment_page(client, five_pages_of_two, seed_
     assert (
         page.find(id="cancel-comment-reply-link")["href"] == page_url(seed_article, 3) + "#respond"
     )
-    reply_link = page.find(id=f"li-comment-{parent.pk}").find("a", class_="comment-reply-link")
+    reply_link = page.find(id=f"comment-{parent.pk}").find("a", class_="comment-reply-link")
     assert reply_link["href"] == f"?replytocom={parent.pk}#respond"
     assert reply_link["aria-label"] == f"Reply to {parent.author_name}"
 
@@ -298,7 +298,7 @@ def test_a_permalink_follows_its_comment_when_the_article_shows_the_last_page(
 def test_the_card_links_its_time_to_the_permalink(client, seed_article):
     comment = make_comment(seed_article)
     card = soup(client.get(seed_article.get_absolute_url())).find(id=f"comment-{comment.pk}")
-    assert card.find("a", class_="comment-permalink")["href"] == f"/comments/{comment.pk}/"
+    assert card.select_one(":scope > article > footer > a")["href"] == f"/comments/{comment.pk}/"
 
 
 def hidden_comment_ids(article):

@@ -104,7 +104,7 @@ def test_approved_comment_shows_author_link_date_permalink_and_text(client, seed
     assert author_link.get_text() == "Grace"
     assert author_link["href"] == "https://grace.example.org/"
     assert author_link["rel"] == ["nofollow", "ugc"]
-    permalink = card.find(class_="comment-permalink")
+    permalink = card.select_one(":scope > article > footer > a")
     assert permalink["href"] == f"/comments/{comment.pk}/"
     assert permalink.time["datetime"].startswith(comment.created_at.date().isoformat())
     assert card.find(class_="comment-content").get_text(strip=True) == "Hi"
@@ -120,7 +120,7 @@ def test_comment_goes_to_moderation_and_its_author_sees_it_pending(client, seed_
     assert response["Location"].endswith(f"#comment-{comment.pk}")
     preview = client.get(response["Location"])
     assert preview.status_code == 200
-    item = soup(preview).find(id=f"li-comment-{comment.pk}")
+    item = soup(preview).find(id=f"comment-{comment.pk}")
     assert "My first thought." in item.get_text()
     assert item.find(class_="comment-awaiting-moderation").get_text() == (
         "Your comment is awaiting moderation."

@@ -36,7 +36,7 @@ def comment_schema(response):
 
 
 def depth_of(response, comment):
-    classes = soup(response).find(id=f"li-comment-{comment.pk}")["class"]
+    classes = soup(response).find(id=f"comment-{comment.pk}")["class"]
     return next(int(css.removeprefix("depth-")) for css in classes if css.startswith("depth-"))
 
 
@@ -51,7 +51,7 @@ def test_only_the_sanitised_text_is_stored(seed_article):
 
 def test_card_shows_name_date_text_and_reply_link(seed_article):
     comment = make_comment(seed_article, author_name="Lin", body="Hello there")
-    card = soup(article_page(seed_article)).find(id=f"li-comment-{comment.pk}")
+    card = soup(article_page(seed_article)).find(id=f"comment-{comment.pk}")
     assert card.find(class_="comment-author").get_text() == "Lin"
     assert card.find(class_="comment-content").get_text() == "Hello there"
     assert card.find("time")["datetime"].startswith(comment.created_at.strftime("%Y-%m-%d"))
@@ -64,7 +64,7 @@ def test_dates_are_shown_in_the_site_time_zone(seed_article, settings):
     settings.TIME_ZONE = "America/New_York"
     comment = make_comment(seed_article)
     local = comment.created_at.astimezone(zoneinfo.ZoneInfo("America/New_York"))
-    card = soup(article_page(seed_article)).find(id=f"li-comment-{comment.pk}")
+    card = soup(article_page(seed_article)).find(id=f"comment-{comment.pk}")
     assert card.find("time").get_text().startswith(local.strftime("%B %-d, %Y at"))
 
 
@@ -167,13 +167,13 @@ def test_every_reply_link_left_after_a_delete_leads_to_a_form_that_accepts_it(
     top, middle, bottom = thread_of_three(seed_article)
     assert (
         not soup(article_page(seed_article))
-        .find(id=f"li-comment-{bottom.pk}")
+        .find(id=f"comment-{bottom.pk}")
         .find("a", class_="comment-reply-link")
     )
     with django_capture_on_commit_callbacks(execute=True):
         delete_in_admin(editor_client, [middle])
     page = soup(article_page(seed_article))
-    link = page.find(id=f"li-comment-{bottom.pk}").find("a", class_="comment-reply-link")
+    link = page.find(id=f"comment-{bottom.pk}").find("a", class_="comment-reply-link")
     assert link is not None
     response = client.post(
         reverse("comments:post"), comment_data(seed_article, parent=str(bottom.pk))

@@ -286,7 +286,7 @@ def test_template_syntax_in_an_approved_comment_is_shown_literally(
     page = client.get(article.get_absolute_url())
 
     assert page.status_code == 200
-    content = parse(page.content).find(f".//article[@id='comment-{comment.pk}']/div")
+    content = parse(page.content).find(f".//li[@id='comment-{comment.pk}']/article/div")
     assert text_of(content) == template_text
     assert template_text in page.content.decode()
     assert "49" not in text_of(content)

@@ -92,7 +92,7 @@ def test_posted_comment_is_announced_without_changing_the_page(
     assert comment.status == Comment.Status.APPROVED
     expect(page).to_have_url(re.compile(rf"/comments/posted/[^/]+/#comment-{comment.pk}$"))
     expect(announcer).to_have_text("Your comment has been posted.")
-    expect(page.locator(f"#li-comment-{comment.pk}")).to_have_class(re.compile("is-just-posted"))
+    expect(page.locator(f"#comment-{comment.pk}")).to_have_class(re.compile("is-just-posted"))
 
     # The server's page is the same for everyone: the announcement lives in this tab only.
     html = page.request.get(ARTICLE).text()
@@ -115,10 +115,10 @@ def test_comment_tree_is_nested_lists_naming_each_reply_parent(page, seed_articl
     comments = make_discussion(seed_article)
     page.goto(ARTICLE)
     maria, james = comments["maria"], comments["james"]
-    reply = page.locator(f"#li-comment-{maria.pk} > ol.children > li#li-comment-{james.pk}")
+    reply = page.locator(f"#comment-{maria.pk} > ol.children > li#comment-{james.pk}")
     expect(reply).to_have_count(1)
     expect(page.locator("#comments ol.comment-list > li.comment")).to_have_count(3)
-    hidden = reply.locator(f"#comment-{james.pk} .visually-hidden")
+    hidden = reply.locator(":scope > article .visually-hidden")
     expect(hidden).to_have_text(", in reply to Maria Okafor")
     box = hidden.bounding_box()
     assert box["width"] <= 1

@@ -31,7 +31,7 @@ def long_discussion(seed_article, discussion_rules):
 
 
 def names(page):
-    return page.locator("li.comment > .comment-body .comment-author").all_inner_texts()
+    return page.locator("li.comment > article .comment-author").all_inner_texts()
 
 
 def test_without_javascript_the_page_links_lead_through_the_discussion(
@@ -73,7 +73,7 @@ def test_with_javascript_more_comments_load_in_place(page, long_discussion):
     assert names(page) == ["Writer 0", "Writer 1", "Replier", "Writer 2", "Writer 3"]
     expect(page).to_have_url(re.compile(rf"{ARTICLE}$"))
     expect(page.locator("#comment-announcer")).to_have_text("2 more comments shown.")
-    focused = page.evaluate("document.activeElement.id")
+    focused = page.evaluate("document.activeElement.closest('li.comment').id")
     assert focused == f"comment-{long_discussion[2].pk}"
 
     more.click()
@@ -82,7 +82,7 @@ def test_with_javascript_more_comments_load_in_place(page, long_discussion):
     expect(more).to_have_count(0)
 
     # A comment that came in place takes a reply like any other: the form moves under it.
-    added = page.locator(f"#li-comment-{long_discussion[4].pk}")
+    added = page.locator(f"#comment-{long_discussion[4].pk}")
     added.get_by_role("link", name="Reply to Writer 4").click()
     expect(added.locator("#respond")).to_be_visible()
     expect(page.locator("#reply-title-text")).to_have_text("Reply to Writer 4")

@@ -77,7 +77,7 @@ def test_comment_waits_for_an_editor_then_appears_for_everyone(new_context, seed
 
     reader.reload()
     expect(reader.locator("#comments-title")).to_have_text(f"One thought on “{seed_article.title}”")
-    approved = reader.locator(f"#li-comment-{pending.pk}")
+    approved = reader.locator(f"#comment-{pending.pk}")
     expect(approved).to_contain_text("Does immunotherapy help with food allergies too?")
     expect(approved.locator(".comment-author")).to_have_text("Hannah Berg")
     expect(reader.get_by_text(AWAITING)).to_have_count(0)
@@ -96,7 +96,7 @@ def test_reply_moves_the_form_under_the_comment_and_cancel_puts_it_back(page, ma
     expect(cancel).to_be_hidden()
 
     page.get_by_role("link", name="Reply to Marie Curie").click()
-    expect(page.locator(f"#li-comment-{marie.pk} > #respond")).to_have_count(1)
+    expect(page.locator(f"#comment-{marie.pk} > #respond")).to_have_count(1)
     expect(title).to_have_text("Reply to Marie Curie")
     expect(cancel).to_be_visible()
     expect(page.locator("#comment_parent")).to_have_value(str(marie.pk))
@@ -116,7 +116,7 @@ def test_reply_moves_the_form_under_the_comment_and_cancel_puts_it_back(page, ma
     expect(page.get_by_text(AWAITING)).to_be_visible()
     reply = Comment.objects.get(author_name="Pierre")
     assert reply.parent_id == marie.pk
-    nested = page.locator(f"#li-comment-{marie.pk} ol.children #li-comment-{reply.pk}")
+    nested = page.locator(f"#comment-{marie.pk} ol.children #comment-{reply.pk}")
     expect(nested).to_contain_text("And now it is a cautionary tale.")
 
 
@@ -140,7 +140,7 @@ def test_reply_without_javascript_confirms_then_posts(new_context, marie):
     expect(page.get_by_text(AWAITING)).to_be_visible()
     reply = Comment.objects.get(author_name="Irène")
     assert reply.parent_id == marie.pk
-    expect(page.locator(f"#li-comment-{marie.pk} #li-comment-{reply.pk}")).to_be_visible()
+    expect(page.locator(f"#comment-{marie.pk} #comment-{reply.pk}")).to_be_visible()
 
 
 def test_saved_details_fill_the_form_next_time_until_unticked(new_context, seed_article):

@@ -39,27 +39,27 @@ def test_with_javascript_only_the_posting_browser_sees_edit_on_its_card(
     )  # fmt: skip
 
     author.goto(ARTICLE)
-    mine = author.locator(f"#li-comment-{comment.pk}")
+    mine = author.locator(f"#comment-{comment.pk}")
     expect(mine.get_by_role("link", name="Edit your comment")).to_be_visible()
-    expect(author.locator(f"#li-comment-{other.pk} .comment-edit-link")).to_have_count(0)
+    expect(author.locator(f"#comment-{other.pk} .comment-edit-link")).to_have_count(0)
     expect(author.locator(".comment-edit-link")).to_have_count(1)
 
     reader = new_context().new_page()
     reader.goto(ARTICLE)
-    expect(reader.locator(f"#li-comment-{comment.pk}")).to_contain_text("lymphoma")
+    expect(reader.locator(f"#comment-{comment.pk}")).to_contain_text("lymphoma")
     expect(reader.locator(".comment-edit-link")).to_have_count(0)
 
     mine.get_by_role("link", name="Edit your comment").click()
     expect(field(author, "Comment")).to_have_value("Is CAR-T used for lymphoma?")
     edit_the_text(author, "Is CAR-T used for lymphoma, and for myeloma?")
 
-    card = author.locator(f"#li-comment-{comment.pk}")
+    card = author.locator(f"#comment-{comment.pk}")
     expect(card.locator(".comment-content")).to_have_text(
         "Is CAR-T used for lymphoma, and for myeloma?"
     )
     expect(card.locator(".comment-edited")).to_have_text("(edited)")
     reader.reload()
-    expect(reader.locator(f"#li-comment-{comment.pk} .comment-content")).to_have_text(
+    expect(reader.locator(f"#comment-{comment.pk} .comment-content")).to_have_text(
         "Is CAR-T used for lymphoma, and for myeloma?"
     )
     expect(reader.locator(".comment-edit-link")).to_have_count(0)
@@ -78,7 +78,7 @@ def test_without_javascript_the_landing_page_carries_the_edit_link(
 
     comment = Comment.objects.get(author_name="Ines")
     expect(page).to_have_url(re.compile(rf"/comments/posted/[^/]+/#comment-{comment.pk}$"))
-    tools = page.locator(f"#li-comment-{comment.pk} .comment-author-tools")
+    tools = page.locator(f"#comment-{comment.pk} .comment-author-tools")
     expect(tools).to_contain_text("Your comment is published.")
     article_link = tools.get_by_role("link", name="Your comment on the article")
     expect(article_link).to_have_attribute("href", f"/comments/{comment.pk}/")
@@ -90,10 +90,10 @@ def test_without_javascript_the_landing_page_carries_the_edit_link(
     edit_the_text(page, "Posted with no script, then corrected.")
 
     expect(page).to_have_url(re.compile(rf"/comments/posted/[^/]+/#comment-{comment.pk}$"))
-    card = page.locator(f"#li-comment-{comment.pk}")
+    card = page.locator(f"#comment-{comment.pk}")
     expect(card.locator(".comment-content")).to_have_text("Posted with no script, then corrected.")
     expect(card.locator(".comment-edited")).to_have_text("(edited)")
     page.goto(ARTICLE)
-    expect(page.locator(f"#li-comment-{comment.pk} .comment-content")).to_have_text(
+    expect(page.locator(f"#comment-{comment.pk} .comment-content")).to_have_text(
         "Posted with no script, then corrected."
     )

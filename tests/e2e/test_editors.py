@@ -47,7 +47,7 @@ def expect_editors_form(page):
 
 
 def expect_badged_reply(page, parent, reply):
-    card = page.locator(f"#li-comment-{parent.pk} ol.children #li-comment-{reply.pk}")
+    card = page.locator(f"#comment-{parent.pk} ol.children #comment-{reply.pk}")
     expect(card.locator(".comment-author")).to_have_text("Eda Moderna Editor")
     expect(card.locator(".comment-badge")).to_be_visible()
     return card
@@ -59,13 +59,13 @@ def test_with_javascript_an_editor_replies_under_the_comment_and_is_published_as
     editor = signed_in_editor(new_context)
     editor.goto(ARTICLE)
     expect_editors_form(editor)
-    edit = editor.locator(f"#li-comment-{marie.pk} .comment-admin-link")
+    edit = editor.locator(f"#comment-{marie.pk} .comment-admin-link")
     expect(edit).to_have_attribute("href", f"/admin/comments/comment/{marie.pk}/change/")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     editor.locator("#comments").screenshot(path=str(ARTIFACTS / "editor-discussion.png"))
 
     editor.get_by_role("link", name="Reply to Marie Curie").click()
-    expect(editor.locator(f"#li-comment-{marie.pk} > #respond")).to_have_count(1)
+    expect(editor.locator(f"#comment-{marie.pk} > #respond")).to_have_count(1)
     field(editor.locator("#respond"), "Comment").press_sequentially("Only in the 1920s, mind you.")
     post_button(editor).click()
 

@@ -65,7 +65,7 @@ def test_row_buttons_moderate_and_come_back_to_the_same_filtered_list(
 
     reader = new_context().new_page()
     reader.goto(seed_article.get_absolute_url())
-    expect(reader.locator(f"#li-comment-{hannah.pk}")).to_contain_text("Food allergies too?")
+    expect(reader.locator(f"#comment-{hannah.pk}")).to_contain_text("Food allergies too?")
     expect(reader.get_by_text("Buy now!")).to_have_count(0)
 
 

@@ -73,7 +73,7 @@ def test_a_commenter_erases_their_data_by_the_mailed_link(
     assert (comment.author_name, comment.author_email) == ("Anonymous", "")
 
     page.goto(ARTICLE)
-    card = page.locator(f"#li-comment-{comment.pk}")
+    card = page.locator(f"#comment-{comment.pk}")
     expect(card).to_contain_text("Erase me.")
     expect(card.locator(".comment-author")).to_have_text("Anonymous")
     assert Comment.objects.filter(author_email=EMAIL).count() == 0
