@@ -14,7 +14,7 @@ from tests.migrating import migrate_to_latest
 from tests.smtp import HOST, MailServer
 
 SEED_SLUG = "unlocking-the-power-of-immunotherapy"
-HOUR = 3600
+DAY = 24 * 3600
 # Tasks that queue tasks: how many rounds run_tasks() goes before it stops.
 MAX_TASK_ROUNDS = 5
 
@@ -40,15 +40,16 @@ def isolated_caches(settings, tmp_path):
 
 @pytest.fixture
 def one_rate_window():
-    """Start at the top of the next hour, so a test's requests share one rate window.
+    """Start at the next midnight UTC, so a test's requests share one rate window.
 
-    guard.ratelimit counts per calendar window (the comment limit per
-    minute, privacy requests and password resets per hour); a test that
-    crossed into the next window would find its count reset. The clock
-    keeps running from there.
+    guard.ratelimit counts per calendar window, counted from the epoch (the
+    comment limit per minute, privacy requests and password resets per hour,
+    requests for one address per day); a test that crossed into the next
+    window would find its count reset. Midnight starts a window of each
+    length; the clock keeps running from there.
     """
-    next_hour = (int(time.time()) // HOUR + 1) * HOUR
-    with time_machine.travel(next_hour, tick=True):
+    next_midnight = (int(time.time()) // DAY + 1) * DAY
+    with time_machine.travel(next_midnight, tick=True):
         yield
 
 

@@ -154,7 +154,9 @@ def test_requests_are_limited_per_client(client, dana):
     assert ask(client, EMAIL, REMOTE_ADDR="192.0.2.10").status_code == 302
 
 
-def test_requests_for_one_address_are_limited_without_saying_so(dana, mail_server, run_tasks):
+def test_requests_for_one_address_are_limited_without_saying_so(
+    dana, mail_server, run_tasks, one_rate_window
+):
     answers = set()
     for n in range(REQUESTS_PER_ADDRESS + 1):
         response = ask(Client(), EMAIL, REMOTE_ADDR=f"192.0.2.{n + 1}")
