@@ -21,6 +21,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from articles.models import initials
+
 from .editors import author_schema
 from .sanitize import is_safe_url
 
@@ -28,31 +30,15 @@ AVATAR_HUES = 12
 CLOSE_REPLIES = SafeString("</ol></li>")
 
 
-def initials(name):
-    words = [word for word in name.split() if word[:1].isalnum()]
-    letters = "".join(word[0] for word in words[:2]) or name.strip()[:1] or "?"
-    return letters.upper()
-
-
-def avatar_hue(email, name):
-    """A colour for the initials avatar, from a keyed hash nobody can reverse.
-
-    The key is the site's secret, so the colour says nothing about the email
-    address to anyone who does not hold it (unlike a Gravatar hash).
-    """
-    identity = (email or name).strip().lower()
-    digest = hmac.new(settings.SECRET_KEY.encode(), identity.encode(), hashlib.sha256).digest()
-    return digest[0] % AVATAR_HUES
-
-
-def display_datetime(moment):
+def display_datetime(moment, words=None):
     """A comment's date as readers see it: "March 4, 2026 at 3:07 p.m.".
 
     The same text as Django's date format "F j, Y \\a\\t g:i a", written out:
     a page shows one per comment, and parsing the format string each time
-    cost ten times as much.
+    cost ten times as much. `words` are _date_words() of the active language,
+    when the caller already holds them.
     """
-    months, am, pm = _date_words(get_language())
+    months, am, pm = words or _date_words(get_language())
     hour = moment.hour % 12 or 12
     meridiem = pm if moment.hour >= 12 else am
     date = f"{months[moment.month]} {moment.day}, {moment.year}"
@@ -99,7 +85,7 @@ class Cards:
 
     def __init__(self):
         self.zone = timezone.get_current_timezone()
-        self.months, self.am, self.pm = _date_words(get_language())
+        self.words = _date_words(get_language())
         self.avatar_key = hmac.new(settings.SECRET_KEY.encode(), digestmod=hashlib.sha256)
         self.avatars = {}  # (email, name): (initials, hue); a page's authors often write again
 
@@ -107,14 +93,15 @@ class Cards:
         return moment.astimezone(self.zone).replace(microsecond=0)
 
     def display(self, moment):
-        """As display_datetime(), with this page's words."""
-        hour = moment.hour % 12 or 12
-        meridiem = self.pm if moment.hour >= 12 else self.am
-        date = f"{self.months[moment.month]} {moment.day}, {moment.year}"
-        return f"{date} at {hour}:{moment.minute:02d} {meridiem}"
+        return display_datetime(moment, self.words)
 
     def hue(self, email, name):
-        """As avatar_hue(), from a copy of the keyed hash already holding the key."""
+        """A colour for the initials avatar, from a keyed hash nobody can reverse.
+
+        The key is the site's secret, so the colour says nothing about the
+        email address to anyone who does not hold it (unlike a Gravatar
+        hash); each card hashes with a copy of the hash already keyed.
+        """
         digest = self.avatar_key.copy()
         digest.update((email or name).strip().lower().encode())
         return digest.digest()[0] % AVATAR_HUES
