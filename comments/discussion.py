@@ -102,11 +102,11 @@ def load_discussion(article, *, page=None, reply_to_id=None, pending=None, own=N
         newest_first=rules.newest_first,
     )
     reply_to = next(
-        (card.comment for card in cards if card.can_reply and card.pk == reply_to_id), None
+        (card.comment for card in cards if card.can_reply and card.comment.pk == reply_to_id), None
     )
     if own is not None:
         for card in cards:
-            if card.pk == own["pk"]:
+            if card.comment.pk == own["pk"]:
                 card.author_tools = own["html"]
     return Discussion(article=article, count=count, is_open=is_open, cards=cards,
                       reply_to=reply_to, page=Page(pages, number))  # fmt: skip

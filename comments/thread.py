@@ -121,14 +121,11 @@ class Cards:
         letters, hue = self.avatar(comment.author_email, comment.author_name)
         return Card(
             comment=comment,
-            pk=comment.pk,
             depth=depth,
             parent=parent,
             can_reply=can_reply,
             is_pending=is_pending,
             permalink=permalink(comment.pk),
-            author_name=comment.author_name,
-            is_by_editor=comment.is_by_editor,
             author_url=url if url and is_safe_url(url) else "",
             initials=letters,
             hue=hue,
@@ -137,27 +134,24 @@ class Cards:
             body_html=SafeString(comment.body_html),
             edited_iso=edited_at.isoformat() if edited_at else "",
             edited_display=self.display(edited_at) if edited_at else "",
-            import_id=comment.import_id,
         )
 
 
 @dataclass(slots=True)
 class Card:
-    """What the comment list (jinja2/comments/comment_list.html) prints of one comment.
+    """What the comment list (jinja2/comments/comment_list.html) prints of one comment,
+    beside the comment's own fields (`comment`).
 
     Plain text is escaped by the template; `body_html` (sanitised at save),
     `closing` and `author_tools` are HTML already.
     """
 
     comment: object  # the row it was made from (discussion.thread_comments), or the pending comment
-    pk: int
     depth: int
     parent: object  # the parent's row when the parent is shown, else None
     can_reply: bool
     is_pending: bool
     permalink: str
-    author_name: str
-    is_by_editor: bool  # the "Editor" badge (comments.editors)
     author_url: str  # "" unless http(s)
     initials: str
     hue: int
@@ -166,7 +160,6 @@ class Card:
     body_html: SafeString
     edited_iso: str
     edited_display: str
-    import_id: str  # the comment's id on the site it was imported from, if any
     has_replies: bool = False  # a list of replies opens after it
     closing: SafeString = SafeString("")  # the reply lists that close after it
     author_tools: SafeString = SafeString("")  # the author's own tools, on their uncached page
@@ -181,11 +174,11 @@ def card_schema(card):
     """
     data = {
         "@type": "Comment",
-        "@id": f"#comment-{card.pk}",
+        "@id": f"#comment-{card.comment.pk}",
         "author": (
-            author_schema(card.author_name)
-            if card.is_by_editor
-            else {"@type": "Person", "name": card.author_name}
+            author_schema(card.comment.author_name)
+            if card.comment.is_by_editor  # the "Editor" badge (comments.editors)
+            else {"@type": "Person", "name": card.comment.author_name}
         ),
         "dateCreated": card.created_iso,
     }
