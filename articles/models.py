@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.validators import URLValidator
 from django.db import models, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, JSONObject
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -158,9 +158,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("author").prefetch_related("tags")
 
     def for_page(self):
-        """What the article page shows: author, reviewer, tags, neighbours and schedule
-        horizon (two queries). Its references and corrections are rendered with it."""
-        return self.for_listing().select_related("reviewer").with_neighbours()
+        """What the article page shows: author, reviewer, tags, neighbours, schedule horizon
+        and the discussion's counts (two queries). Its references and corrections are
+        rendered with it."""
+        page = self.for_listing().select_related("reviewer").with_neighbours()
+        return page.with_discussion_counts()
 
     def credited_to(self, person):
         """Articles a person wrote or medically reviewed."""
@@ -200,21 +202,20 @@ class ArticleQuerySet(models.QuerySet):
         ).with_schedule_horizon()
 
     def with_comment_count(self):
-        """Annotate `comment_count`, each article's public comments, in the same query.
+        """Annotate `comment_count`, each article's public comments, in the same query."""
+        return self.annotate(comment_count=self._discussion_counts()["comment_count"])
 
-        The discussion belongs to the comments app, which this app never
-        imports: its one visibility rule (`public()`) is reached through the
-        reverse relation.
-        """
-        public = self.model._meta.get_field("comments").related_model.objects.public()
-        counts = (
-            public.filter(article=OuterRef("pk"))
-            .order_by()
-            .values("article")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
-        return self.annotate(comment_count=Coalesce(Subquery(counts), 0))
+    def with_discussion_counts(self):
+        """Annotate `comment_count` and `comment_threads` (how many pages the discussion
+        has follows from it), in the same query."""
+        return self.annotate(**self._discussion_counts())
+
+    def _discussion_counts(self):
+        """The discussion belongs to the comments app, which this app never imports: its
+        one visibility rule (`public()`) and its counts are reached through the reverse
+        relation."""
+        comments = self.model._meta.get_field("comments").related_model.objects
+        return comments.public().counts(OuterRef("pk"))
 
     def search(self, terms):
         """Articles matching every term (stemmed, in title, tags or text), best first."""

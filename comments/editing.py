@@ -115,7 +115,7 @@ def author_tools(comment, now=None):
             deadline_display=display_datetime(deadline),
         )
     html = render_to_string("comments/includes/author_tools.html", context)
-    return {"pk": comment.pk, "html": SafeString(html.strip())}
+    return {"comment": comment, "html": SafeString(html.strip())}
 
 
 @dataclass

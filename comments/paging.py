@@ -1,10 +1,12 @@
-"""Comment pages: which top-level comments each page of a discussion holds, and its URL.
+"""Comment pages: which threads each page of a discussion holds, and its URL.
 
 As WordPress's "break comments into pages": a page holds a number of
 top-level comments (a discussion setting) with all their replies, and pages
 are numbered from the oldest, so a new comment lands on the last page and
-never moves another. A reply whose parent is not public stands on its own as
-readers see it (thread.flatten), so it counts as a top-level comment here too.
+never moves another. What is counted is threads (Comment.thread): a
+top-level comment with its replies, placed by its oldest public comment. A
+thread whose first comment is hidden keeps its public replies together, on
+one page, where they stand on their own (thread.flatten).
 The article URL shows the first or the last page (a setting); the others
 live at `<article URL>comment-page-N/`.
 """
@@ -20,26 +22,6 @@ ON_EACH_SIDE = 2
 ON_ENDS = 1
 
 
-def roots_of(pairs):
-    """{pk: pk of the top-level comment it sits under as readers see it} from (pk, parent_id).
-
-    `pairs` are the comments shown; one whose parent is not among them
-    is its own root.
-    """
-    parents = dict(pairs)
-    root_of = {}
-    for pk in parents:
-        path, node = [], pk
-        while node not in root_of and parents[node] in parents:
-            path.append(node)
-            node = parents[node]
-        root = root_of.get(node, node)
-        root_of[node] = root
-        for step in path:
-            root_of[step] = root
-    return root_of
-
-
 @dataclass(frozen=True)
 class PageLink:
     number: int | None  # None: the gap ("…") between page numbers
@@ -49,20 +31,20 @@ class PageLink:
 
 @dataclass(frozen=True)
 class Pages:
-    """The pages of one discussion: `roots` are its top-level comments' ids, oldest first."""
+    """The pages of one discussion of `threads` threads."""
 
     article: object
-    roots: list
+    threads: int
     per_page: int
     default_is_last: bool = False
     newest_first: bool = False
 
     @classmethod
-    def for_rules(cls, article, roots, rules):
-        per_page = rules.comments_per_page if rules.page_comments else max(len(roots), 1)
+    def for_rules(cls, article, threads, rules):
+        per_page = rules.comments_per_page if rules.page_comments else max(threads, 1)
         return cls(
             article=article,
-            roots=roots,
+            threads=threads,
             per_page=per_page,
             default_is_last=rules.default_comments_page == rules.DefaultPage.LAST,
             newest_first=rules.newest_first,
@@ -70,7 +52,7 @@ class Pages:
 
     @cached_property
     def paginator(self):
-        return Paginator(self.roots, self.per_page)
+        return Paginator(range(self.threads), self.per_page)
 
     @property
     def count(self):
@@ -85,12 +67,14 @@ class Pages:
         """An existing page: a number past the last means the last, below 1 the first."""
         return min(max(number, 1), self.count)
 
-    def number_of(self, root):
-        """The page that holds the top-level comment `root`."""
-        return self.roots.index(root) // self.per_page + 1
+    def number_of(self, index):
+        """The page that holds the thread at `index`, counted from the oldest."""
+        return index // self.per_page + 1
 
-    def roots_on(self, number):
-        return set(self.paginator.page(number).object_list)
+    def slice(self, number):
+        """The threads page `number` holds, as a slice of the threads oldest first."""
+        start = (number - 1) * self.per_page
+        return slice(start, start + self.per_page)
 
     def url(self, number):
         if number == self.default:

@@ -231,7 +231,7 @@ def permalink(request, pk):
     comment = (
         Comment.objects.public()
         .filter(pk=pk, article__in=Article.objects.published())
-        .select_related("article")
+        .select_related("article", "thread")
         .first()
     )
     if comment is None:

@@ -28,6 +28,7 @@ from comments.models import (
     MAX_NAME_LENGTH,
     MAX_URL_LENGTH,
     Comment,
+    thread_starts,
 )
 from comments.sanitize import is_safe_url, sanitize_comment
 from guard.clientaddr import limit_address
@@ -147,23 +148,30 @@ def remember_address(path, article, source):
         OldAddress.objects.get_or_create(path=path, defaults={"article": article, "source": source})
 
 
-def set_parents(pairs):
-    """Set the parent of each (comment pk, parent pk) pair, in one statement.
+def set_links(column, pairs):
+    """Set `column` ("parent_id" or "thread_id") of each (comment pk, value) pair, in one
+    statement per BATCH_SIZE pairs (and one for the pairs whose value is None).
 
     Django's bulk_update builds the same CASE expression, at a hundred times
     the cost in Python; imports thread tens of thousands of replies.
     """
-    if not pairs:
-        return
+    emptied = [pk for pk, value in pairs if value is None]
+    for start in range(0, len(emptied), BATCH_SIZE):
+        batch = emptied[start : start + BATCH_SIZE]
+        Comment.objects.filter(pk__in=batch).update(**{column: None})
+    pairs = [(pk, value) for pk, value in pairs if value is not None]
     table = connection.ops.quote_name(Comment._meta.db_table)
-    cases = " ".join("WHEN %s THEN %s" for _ in pairs)
-    marks = ", ".join("%s" for _ in pairs)
-    params = [value for pair in pairs for value in pair] + [pk for pk, _ in pairs]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET parent_id = CASE id {cases} END WHERE id IN ({marks})",  # noqa: S608
-            params,
-        )
+    column = connection.ops.quote_name(column)
+    for start in range(0, len(pairs), BATCH_SIZE):
+        batch = pairs[start : start + BATCH_SIZE]
+        cases = " ".join("WHEN %s THEN %s" for _ in batch)
+        marks = ", ".join("%s" for _ in batch)
+        params = [value for pair in batch for value in pair] + [pk for pk, _ in batch]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {column} = CASE id {cases} END WHERE id IN ({marks})",  # noqa: S608
+                params,
+            )
 
 
 def comments_summary(counts, verb):
@@ -312,19 +320,38 @@ class ArticleImport:
                 if parent_pk is None or parent_pk == pk:
                     self.orphan_count += 1
                     if len(self.orphans) < LISTED:
-                        self.orphans.append((pk, old_parent))
+                        self.orphans.append((pk, f"its parent {old_parent} is missing"))
                     continue
                 updates.append((pk, parent_pk))
-            set_parents(updates)
+            set_links("parent_id", updates)
             reset_queries()
+        self._number_threads()
         named = dict(
             Comment.objects.filter(pk__in=[pk for pk, _ in self.orphans]).values_list(
                 "pk", "import_id"
             )
         )
-        self.orphans = [
-            f"{named.get(pk, pk)} (its parent {parent} is missing)" for pk, parent in self.orphans
-        ]
+        self.orphans = [f"{named.get(pk, pk)} ({reason})" for pk, reason in self.orphans]
+
+    def _number_threads(self):
+        """Each reply learns the comment its thread starts from. A loop of replies (a file
+        can name one) is cut: its comment that would repeat moves to the root, an orphan."""
+        pairs = Comment.objects.filter(article=self.article).order_by("pk")
+        pairs = pairs.values_list("pk", "parent_id").iterator(chunk_size=BATCH_SIZE)
+        updates = {"parent_id": [], "thread_id": []}
+        for pk, parent, start in thread_starts(pairs):
+            if start is None and parent is not None:
+                updates["parent_id"].append((pk, None))
+                self.orphan_count += 1
+                if len(self.orphans) < LISTED:
+                    self.orphans.append((pk, "its replies loop back to it"))
+            updates["thread_id"].append((pk, start))
+            for column, pairs_to_set in updates.items():
+                if len(pairs_to_set) >= BATCH_SIZE:
+                    set_links(column, pairs_to_set)
+                    pairs_to_set.clear()
+        for column, pairs_to_set in updates.items():
+            set_links(column, pairs_to_set)
 
     def __enter__(self):
         self._atomic = transaction.atomic()

@@ -99,7 +99,7 @@ def make_thread(article, count, status=Comment.Status.APPROVED):
     """`count` comments in threads four deep (a comment, a reply, a reply to that...).
 
     Quicker than make_comment in a loop: one insert (sanitised as save() would),
-    one update for the parents, and the purge that bulk writes must ask for.
+    one update for the parents and threads, and the purge that bulk writes must ask for.
     """
     start = timezone.now() - timedelta(seconds=count)
     comments = []
@@ -121,7 +121,8 @@ def make_thread(article, count, status=Comment.Status.APPROVED):
     for n, comment in enumerate(comments):
         if n % 4:
             comment.parent = comments[n - 1]
-    Comment.objects.bulk_update(comments, ["parent"])
+            comment.thread = comments[n - n % 4]
+    Comment.objects.bulk_update(comments, ["parent", "thread"])
     purge_now([COMMENTS, comments_tag(article.pk)])
     return comments
 

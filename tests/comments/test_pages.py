@@ -63,15 +63,25 @@ def test_every_page_counts_every_approved_comment(client, five_pages_of_two, see
         assert title.get_text() == f"9 thoughts on “{seed_article.title}”"
 
 
-def test_a_reply_whose_parent_is_hidden_takes_a_place_of_its_own(
+def test_a_reply_whose_parent_is_hidden_stays_in_its_threads_place(
     client, seed_article, discussion_rules
 ):
+    """Hiding a thread's first comment moves no thread to another page: its public replies
+    stand on their own, together, where the thread was."""
     discussion_rules(comments_per_page=1)
     parent, other = top_level(seed_article, 2)
     reply = make_comment(seed_article, parent=parent)
-    Comment.objects.filter(pk=parent.pk).update(status=Comment.Status.TRASH)
-    assert comment_ids(client.get(seed_article.get_absolute_url())) == [other.pk]
-    assert comment_ids(client.get(page_url(seed_article, 2))) == [reply.pk]
+    answer = make_comment(seed_article, parent=reply)
+    later = make_comment(seed_article, parent=parent)
+    set_status(Comment.objects.filter(pk=parent.pk), Comment.Status.TRASH)
+    first = client.get(seed_article.get_absolute_url())
+    assert comment_ids(first) == [reply.pk, answer.pk, later.pk]
+    depths = [li["class"][1] for li in soup(first).select("li.comment")]
+    assert depths == ["depth-1", "depth-2", "depth-1"]
+    assert comment_ids(client.get(page_url(seed_article, 2))) == [other.pk]
+    assert client.get(reply.get_absolute_url())["Location"] == (
+        f"{seed_article.get_absolute_url()}#comment-{reply.pk}"
+    )
 
 
 def test_a_new_comment_moves_no_other_to_another_page(client, five_pages_of_two, seed_article):
