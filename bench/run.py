@@ -14,6 +14,7 @@ stopped, and the temporary directory removed, however the run ends.
 
 import argparse
 import dataclasses
+import gc
 import json
 import os
 import signal
@@ -95,6 +96,10 @@ def prepare(env, sizes):
     started = time.perf_counter()
     articles = seed.seed(sizes)
     print(f"Seeded {sum(sizes)} comments in {time.perf_counter() - started:.1f} s:")
+    # As gunicorn's master does before it forks the workers (gunicorn.conf.py): what
+    # is loaded by now is never collected, so in-process figures are a worker's.
+    gc.collect()
+    gc.freeze()
     for article in articles:
         print(f"  {article.size:>5} comments at {article.path}, by depth "
               f"{article.depths}")  # fmt: skip
