@@ -7,12 +7,11 @@ counts come with the article, the discussion rules from the shared cache.
 """
 
 import bisect
-import operator
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
@@ -24,12 +23,14 @@ from .paging import Page, Pages
 from .thread import card_schema, flatten
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
-# The order a page lists comments in (the model's), kept after reading them in none.
-ORDER = operator.attrgetter("created_at", "pk")
 THREAD_FIELDS = (
-    "pk", "parent_id", "author_name", "author_email", "author_url", "body_html",
+    "pk", "parent_id", "thread_id", "author_name", "author_email", "author_url", "body_html",
     "created_at", "edited_at", "is_by_editor", "import_id",
 )  # fmt: skip
+# Up to this many public comments, a page reads them all and picks its threads
+# itself: one plain query, cheaper than finding its threads in SQL. Past it, a
+# page reads its own threads' comments alone (Comment.objects.in_threads()).
+READ_ALL_COMMENTS = 300
 
 
 @dataclass(frozen=True)
@@ -87,23 +88,44 @@ def load_discussion(article, *, page=None, reply_to_id=None, pending=None, own=N
     page their comment is on (for a pending one, where it will be once
     approved).
 
-    One query reads the page's comments: those of its threads alone, as
-    rows (named tuples with the fields a card prints), not model instances.
+    One query reads the comments, as rows (named tuples with the fields a
+    card prints), not model instances: all of them up to READ_ALL_COMMENTS,
+    past it the page's threads' alone.
     """
     rules = DiscussionSettings.load()
     is_open = comments_open(article, rules)
     count, thread_count = discussion_counts(article)
+    public = Comment.objects.public().filter(article=article)
     focus = pending if pending is not None else own and own["comment"]
-    if focus is not None:
-        pages, number, keys = _page_of(focus, rules)
-    else:
+    rows, order = None, None
+    if count <= READ_ALL_COMMENTS:
+        rows = list(public.values_list(*THREAD_FIELDS, named=True))
+        order = thread_order(rows)
+    elif focus is not None:
+        order = list(public.threads().values_list("first", "key"))
+    if order is None:
+        # A long discussion, as any reader sees it: its page's threads found in SQL.
         pages = Pages.for_rules(article, thread_count, rules)
         number = pages.default if page is None else pages.clamp(page)
-        threads = Comment.objects.filter(article=article).threads().values("pk")
-        keys = None if pages.count == 1 else threads[pages.slice(number)]
-    public = Comment.objects.public()
-    shown = public.filter(article=article) if keys is None else public.in_threads(keys)
-    rows = sorted(shown.values_list(*THREAD_FIELDS, named=True), key=ORDER)
+        if pages.count > 1:
+            public = public.in_threads(public.threads().values("key")[pages.slice(number)])
+        rows = list(public.values_list(*THREAD_FIELDS, named=True))
+    else:
+        keys = [key for _, key in order]
+        if focus is not None and thread_key(focus) not in keys:
+            # A held comment that starts a thread: where it will be once approved.
+            at = bisect.bisect(order, (focus.created_at, thread_key(focus)))
+            keys.insert(at, thread_key(focus))
+        pages = Pages.for_rules(article, len(keys), rules)
+        if focus is not None:
+            number = pages.number_of(keys.index(thread_key(focus)))
+        else:
+            number = pages.default if page is None else pages.clamp(page)
+        shown = set(keys[pages.slice(number)])
+        if rows is None:
+            rows = list(public.in_threads(shown).values_list(*THREAD_FIELDS, named=True))
+        elif pages.count > 1:
+            rows = [row for row in rows if thread_key(row) in shown]
     if pending is not None:
         rows.append(pending)
     cards = flatten(
@@ -124,33 +146,29 @@ def load_discussion(article, *, page=None, reply_to_id=None, pending=None, own=N
                       reply_to=reply_to, page=Page(pages, number))  # fmt: skip
 
 
-def _page_of(comment, rules):
-    """The pages, the number and the threads of the page `comment` is on, or will be on once
-    approved: a held comment that starts a thread takes its place by its date."""
-    threads = Comment.objects.filter(article_id=comment.article_id).threads()
-    order = list(threads.values_list("created_at", "pk"))
-    key = comment.thread_id or comment.pk
-    keys = [pk for _, pk in order]
-    if key not in keys:
-        keys.insert(bisect.bisect(order, (comment.created_at, key)), key)
-    pages = Pages.for_rules(comment.article, len(keys), rules)
-    number = pages.number_of(keys.index(key))
-    return pages, number, keys[pages.slice(number)]
+def thread_key(comment):
+    """The thread a comment (a row or an instance) belongs to: its top-level comment's pk."""
+    return comment.thread_id or comment.pk
+
+
+def thread_order(rows):
+    """(first, key) of each thread among `rows` (oldest first), as threads() gives them."""
+    first = {}
+    for row in rows:
+        first.setdefault(thread_key(row), row.created_at)
+    return sorted((moment, key) for key, moment in first.items())
 
 
 def comment_url(comment):
     """Where a public comment lives now: its page's URL and its anchor.
 
-    One query (its thread's place among the article's threads, and their
-    number) besides the rules, and the thread's first comment if not at hand.
+    One query (the article's threads, oldest first) besides the rules.
     """
     rules = DiscussionSettings.load()
-    start = comment if comment.thread_id is None else comment.thread
-    earlier = Q(created_at__lt=start.created_at) | Q(created_at=start.created_at, pk__lt=start.pk)
-    threads = Comment.objects.filter(article_id=comment.article_id).threads()
-    place = threads.aggregate(threads=Count("pk"), earlier=Count("pk", filter=earlier))
-    pages = Pages.for_rules(comment.article, place["threads"], rules)
-    return f"{pages.url(pages.number_of(place['earlier']))}#comment-{comment.pk}"
+    public = Comment.objects.public().filter(article_id=comment.article_id)
+    keys = list(public.threads().values_list("key", flat=True))
+    pages = Pages.for_rules(comment.article, len(keys), rules)
+    return f"{pages.url(pages.number_of(keys.index(thread_key(comment))))}#comment-{comment.pk}"
 
 
 def reply_to_id(request):

@@ -1,4 +1,5 @@
 import comments.models
+import django.db.models.functions.comparison
 from django.conf import settings
 from django.db import migrations, models
 
@@ -33,7 +34,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='comment',
-            index=models.Index(fields=['article', 'thread', 'created_at'], name='comment_threads_idx'),
+            index=models.Index(models.F('article'), models.F('status'), django.db.models.functions.comparison.Coalesce('thread', 'id'), models.F('created_at'), name='comment_page_idx'),
         ),
         migrations.RunPython(number_threads, migrations.RunPython.noop),
     ]

@@ -8,6 +8,7 @@ from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from comments import discussion
 from comments.models import Comment, DiscussionSettings
 from comments.moderation import set_status
 from tests.articles.helpers import html, json_ld, meta_content, text_of
@@ -15,6 +16,14 @@ from tests.comments.helpers import comment_ids, post_comment, soup
 from tests.factories import comment_data, make_article, make_comment, make_editor
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=["all read", "threads found in SQL"])
+def long_discussion(request, monkeypatch):
+    """Every test twice: as a short discussion, whose page reads all its comments, and as a
+    long one, whose page finds its threads in SQL and reads their comments alone."""
+    if request.param == "threads found in SQL":
+        monkeypatch.setattr(discussion, "READ_ALL_COMMENTS", 0)
 
 
 def page_url(article, number):
@@ -63,24 +72,24 @@ def test_every_page_counts_every_approved_comment(client, five_pages_of_two, see
         assert title.get_text() == f"9 thoughts on “{seed_article.title}”"
 
 
-def test_a_reply_whose_parent_is_hidden_stays_in_its_threads_place(
+def test_a_reply_whose_parent_is_hidden_keeps_its_thread_together(
     client, seed_article, discussion_rules
 ):
-    """Hiding a thread's first comment moves no thread to another page: its public replies
-    stand on their own, together, where the thread was."""
+    """Hiding a thread's first comment leaves its public replies together, on one page, each
+    standing on its own where it has no public parent; the thread is placed by its oldest."""
     discussion_rules(comments_per_page=1)
     parent, other = top_level(seed_article, 2)
     reply = make_comment(seed_article, parent=parent)
     answer = make_comment(seed_article, parent=reply)
     later = make_comment(seed_article, parent=parent)
     set_status(Comment.objects.filter(pk=parent.pk), Comment.Status.TRASH)
-    first = client.get(seed_article.get_absolute_url())
-    assert comment_ids(first) == [reply.pk, answer.pk, later.pk]
-    depths = [li["class"][1] for li in soup(first).select("li.comment")]
+    assert comment_ids(client.get(seed_article.get_absolute_url())) == [other.pk]
+    second = client.get(page_url(seed_article, 2))
+    assert comment_ids(second) == [reply.pk, answer.pk, later.pk]
+    depths = [li["class"][1] for li in soup(second).select("li.comment")]
     assert depths == ["depth-1", "depth-2", "depth-1"]
-    assert comment_ids(client.get(page_url(seed_article, 2))) == [other.pk]
-    assert client.get(reply.get_absolute_url())["Location"] == (
-        f"{seed_article.get_absolute_url()}#comment-{reply.pk}"
+    assert client.get(later.get_absolute_url())["Location"] == (
+        f"{page_url(seed_article, 2)}#comment-{later.pk}"
     )
 
 
