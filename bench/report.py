@@ -386,7 +386,8 @@ def discussion_note(discussion):
         'article URL through each page\'s "Newer comments" link, with the discussion settings '
         "at their defaults (50 top-level comments a page, the first page at the article URL). "
         "KB as sent (gzipped: as Varnish keeps and sends it); CPU: one uncached GET in-process "
-        f"with the test client (process time, median of three rounds). {reference}"
+        "with the test client (process time, median of three rounds), what was loaded before "
+        f"frozen out of garbage collection, as in a gunicorn worker. {reference}"
     )
 
 

@@ -290,8 +290,8 @@ class Comment(models.Model):
         "self", on_delete=move_replies_up, null=True, blank=True, related_name="replies"
     )
     # The top-level comment its thread starts from; empty for a top-level
-    # comment. Pages of a discussion are counted in threads, and a page
-    # reads only its own threads' comments.
+    # comment. Pages of a discussion are counted in threads, and a page of a
+    # long discussion reads its own threads' comments alone.
     thread = models.ForeignKey(
         "self", on_delete=move_threads_up, null=True, blank=True, editable=False,
         related_name="+",
