@@ -286,6 +286,23 @@ def test_a_held_reply_is_shown_to_its_author_on_its_parents_page(
     assert comment_ids(landing) == [parent.pk, reply.pk, five_pages_of_two[3].pk]
 
 
+@pytest.mark.parametrize(("already", "page"), [(9, 5), (10, 6)])
+def test_a_held_comment_is_shown_to_its_author_where_it_will_be_once_approved(
+    client, seed_article, discussion_rules, already, page
+):
+    """After the last thread: on the last page, or on a page of its own past a full one."""
+    discussion_rules(comments_per_page=2)
+    threads = top_level(seed_article, already)
+    response = post_comment(client, comment_data(seed_article))
+    held = Comment.objects.get(status=Comment.Status.PENDING)
+    landing = client.get(response["Location"])
+    assert comment_ids(landing) == ([threads[-1].pk] if already % 2 else []) + [held.pk]
+    current = (
+        soup(landing).find("nav", class_="comment-navigation").find(attrs={"aria-current": "page"})
+    )
+    assert current.get_text(" ", strip=True) == f"Comments, page {page}"
+
+
 # --- Permalinks --------------------------------------------------------------------------------
 
 
