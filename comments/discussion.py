@@ -1,9 +1,10 @@
 """The discussion under an article: what the article page shows of comments.
 
 The article template asks for it with `{% get_discussion article as discussion %}`
-(comments/templatetags/discussion.py). It costs one query (the approved
-comments of the page's threads, flat) whatever the number of comments; the
-counts come with the article, the discussion rules from the shared cache.
+(comments/templatetags/discussion.py). It costs one query whatever the number
+of comments (all the approved comments of a short discussion, those of the
+page's threads in a long one, flat); the counts come with the article, the
+discussion rules from the shared cache.
 """
 
 import bisect
