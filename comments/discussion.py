@@ -12,13 +12,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from .forms import CommentForm, EditorCommentForm, parse_id
-from .models import THREAD, Comment, DiscussionSettings
+from .models import Comment, DiscussionSettings
 from .moderation import comments_open
 from .paging import Page, Pages
 from .thread import card_schema, flatten
@@ -66,19 +65,6 @@ class Discussion:
         return {"commentCount": self.count, "comment": public}
 
 
-def discussion_counts(article):
-    """How many public comments, and threads, the article has.
-
-    The article page's query annotates them (Article.objects.for_page());
-    any other article costs one query here.
-    """
-    if hasattr(article, "comment_threads"):
-        return article.comment_count, article.comment_threads
-    public = Comment.objects.public().filter(article=article)
-    totals = public.aggregate(comments=Count("pk"), threads=Count(THREAD, distinct=True))
-    return totals["comments"], totals["threads"]
-
-
 def load_discussion(article, *, page=None, reply_to_id=None, pending=None, own=None):
     """One page of the article's discussion; `pending` is shown too (to its author alone).
 
@@ -89,13 +75,14 @@ def load_discussion(article, *, page=None, reply_to_id=None, pending=None, own=N
     page their comment is on (for a pending one, where it will be once
     approved).
 
-    One query reads the comments, as rows (named tuples with the fields a
-    card prints), not model instances: all of them up to READ_ALL_COMMENTS,
-    past it the page's threads' alone.
+    `article` comes from Article.objects.for_page(), which brings the
+    discussion's counts. One query reads the comments, as rows (named tuples
+    with the fields a card prints), not model instances: all of them up to
+    READ_ALL_COMMENTS, past it the page's threads' alone.
     """
     rules = DiscussionSettings.load()
     is_open = comments_open(article, rules)
-    count, thread_count = discussion_counts(article)
+    count, thread_count = article.comment_count, article.comment_threads
     public = Comment.objects.public().filter(article=article)
     focus = pending if pending is not None else own and own["comment"]
     rows, order = None, None

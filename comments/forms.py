@@ -275,7 +275,8 @@ class CommentForm(forms.Form):
 
     @staticmethod
     def _depth_of(parent):
-        shown = Comment.objects.public().filter(article_id=parent.article_id)
+        """How deep `parent` sits as readers see it: its ancestors are all in its thread."""
+        shown = Comment.objects.public().in_threads([parent.thread_id or parent.pk])
         return public_depth(shown.values_list("pk", "parent_id"), parent.pk)
 
     @property

@@ -143,6 +143,20 @@ class DiscussionSettings(CachedSingleton):
         return [line.strip().lower() for line in text.splitlines() if line.strip()]
 
 
+def _left_behind(collector, sub_objs, using):
+    """What an on_delete of a comment's parent or thread works from: the pks being deleted,
+    the related comments that stay, and (pk, parent_id) of every comment of their
+    articles, ordered by pk (none when nothing stays)."""
+    deleted = {obj.pk for obj in collector.data.get(sub_objs.model, ())}
+    staying = [obj for obj in sub_objs if obj.pk not in deleted]
+    if not staying:
+        return deleted, [], []
+    manager = sub_objs.model._base_manager.using(using)
+    articles = manager.filter(pk__in=[obj.pk for obj in staying]).values("article_id")
+    pairs = manager.filter(article_id__in=articles).order_by("pk").values_list("pk", "parent_id")
+    return deleted, staying, list(pairs)
+
+
 def move_replies_up(collector, field, sub_objs, using):
     """on_delete for a reply's parent: the replies move up to the deleted comment's parent.
 
@@ -150,13 +164,8 @@ def move_replies_up(collector, field, sub_objs, using):
     deletes a comment in its middle (one, in bulk, or its whole article). The
     new parent is the nearest ancestor that is not being deleted too.
     """
-    deleted = {obj.pk for obj in collector.data.get(sub_objs.model, ())}
-    replies = [reply for reply in sub_objs if reply.pk not in deleted]
-    if not replies:
-        return
-    manager = sub_objs.model._base_manager.using(using)
-    articles = manager.filter(pk__in=[reply.pk for reply in replies]).values("article_id")
-    parents = dict(manager.filter(article_id__in=articles).values_list("pk", "parent_id"))
+    deleted, replies, pairs = _left_behind(collector, sub_objs, using)
+    parents = dict(pairs)
     moves = {}
     for reply in replies:
         ancestor = parents[reply.pk]
@@ -212,19 +221,13 @@ def move_threads_up(collector, field, sub_objs, using):
     Its replies move up (move_replies_up), so each of them starts a thread
     of its own, which its own replies follow.
     """
-    deleted = {obj.pk for obj in collector.data.get(sub_objs.model, ())}
-    members = [reply.pk for reply in sub_objs if reply.pk not in deleted]
-    if not members:
-        return
-    manager = sub_objs.model._base_manager.using(using)
-    articles = manager.filter(pk__in=members).values("article_id")
-    pairs = manager.filter(article_id__in=articles).order_by("pk").values_list("pk", "parent_id")
+    deleted, members, pairs = _left_behind(collector, sub_objs, using)
     starts = {pk: start for pk, _, start in thread_starts(pairs, gone=deleted)}
     moves = {}
-    for pk in members:
-        moves.setdefault(starts[pk], []).append(pk)
+    for member in members:
+        moves.setdefault(starts[member.pk], []).append(member)
     for start, moved in moves.items():
-        collector.add_field_update(field, start, manager.filter(pk__in=moved))
+        collector.add_field_update(field, start, moved)
 
 
 # A thread's key: the pk of the top-level comment it starts from.

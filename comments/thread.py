@@ -1,6 +1,6 @@
 """A discussion as the page shows it: the public comments, threaded, in one flat list.
 
-All approved comments of an article come in one query; the tree is built
+The approved comments a page shows come in one query; the tree is built
 here in one pass and flattened in display order, each card knowing how
 deep it sits and which list tags close after it, so the template prints the
 nested <ol>/<li> markup in one flat loop (no include per comment). Cards,
