@@ -1,16 +1,18 @@
 import datetime
+import hashlib
 from calendar import monthrange
 from urllib.parse import urljoin
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.validators import URLValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+
+from pagecache import tags as page_tags
 
 from .references import (
     doi_url,
@@ -609,12 +611,14 @@ DEFAULT_DISCLAIMER = (
 class CachedSingleton(models.Model):
     """A site-wide row (pk 1) that pages read on every request, kept in the shared cache.
 
-    Saving it clears the cached copy once the change is committed, for every
-    process. A copy cached before a deploy added a field lacks it: reading
-    that field would cost a query on every page, so such a copy is replaced.
+    The copy lasts until TAG is purged, as the pages showing the row do:
+    saving it purges TAG (signals), whichever process or path saved it. The
+    copy's key names the row's fields, so a copy cached before a deploy
+    added one is never read (reading the new field would cost a query).
     """
 
     CACHE_KEY = None
+    TAG = None  # the page tag (pagecache.tags) purged when the row changes
 
     class Meta:
         abstract = True
@@ -622,22 +626,31 @@ class CachedSingleton(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
 
     @classmethod
     def load(cls):
         """The current row, from the shared cache when possible."""
-        current = cache.get(cls.CACHE_KEY)
-        if current is None or current.get_deferred_fields():
-            current, _ = cls.objects.get_or_create(pk=1)
-            cache.set(cls.CACHE_KEY, current, None)
-        return current
+        return page_tags.kept(cls._cache_key(), cls.TAG, cls._from_database)
+
+    @classmethod
+    def _from_database(cls):
+        return cls.objects.get_or_create(pk=1)[0]
+
+    @classmethod
+    def _cache_key(cls):
+        return copy_key(cls.CACHE_KEY, [field.attname for field in cls._meta.concrete_fields])
+
+
+def copy_key(name, fields):
+    """The cache key of a copy of a row with these fields: another release's is another key."""
+    return f"{name}:{hashlib.sha256(','.join(fields).encode()).hexdigest()[:12]}"
 
 
 class MedicalDisclaimer(CachedSingleton):
     """The disclaimer under every article: one row, editable in the admin."""
 
     CACHE_KEY = "articles:medical-disclaimer"
+    TAG = page_tags.ARTICLES
 
     text = models.TextField(
         max_length=2000,

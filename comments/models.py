@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, CachedSingleton
+from pagecache.tags import DISCUSSION
 
 from .sanitize import sanitize_comment
 from .signing import pending_token
@@ -32,6 +33,7 @@ class DiscussionSettings(CachedSingleton):
     """The editors' discussion rules: one row, changed in the admin without a deploy."""
 
     CACHE_KEY = "comments:discussion-settings"
+    TAG = DISCUSSION
 
     class DefaultPage(models.TextChoices):
         FIRST = "first", "the first page of comments"

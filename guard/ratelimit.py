@@ -13,11 +13,14 @@ Where the count lives (RATE_LIMIT_STORE):
   read followed by a write, and it culls entries when it fills up, so a flood
   of other keys could reset a counter).
 - "cache": the shared cache's incr, which is Redis's atomic INCR; with Redis
-  a rate-limited request costs no database query at all.
+  a rate-limited request costs no database query at all. While Redis cannot
+  be reached, the database counts instead (from zero), so the limits hold
+  and the request goes through.
 """
 
 import hashlib
 import hmac
+import logging
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -27,6 +30,9 @@ from django.db import connection
 from django.utils import timezone
 
 from .models import RateCounter
+from .sharedcache import CACHE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 
 def counter_key(scope, client_key, window):
@@ -42,7 +48,10 @@ def hit(scope, client_key, *, window_seconds, now=None):
     key = counter_key(scope, client_key, window)
     expires_at = datetime.fromtimestamp((window + 1) * window_seconds, tz=UTC)
     if settings.RATE_LIMIT_STORE == "cache":
-        return _hit_cache(key, window_seconds)
+        try:
+            return _hit_cache(key, window_seconds)
+        except CACHE_ERRORS as error:
+            logger.warning("Shared cache unreachable (%s): counted in the database.", error)
     return _hit_database(key, expires_at)
 
 

@@ -164,17 +164,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
 # "default" is shared by every process (rate limits, flood checks, the page
-# cache's tag generations): a file cache on one machine, Redis when REDIS_URL
-# is set. Rendered pages are kept in each process's memory (pagecache.store),
+# cache's tag generations, copies of the site-wide settings): a file cache on
+# one machine, Redis when REDIS_URL is set. The site works without it, only
+# slower (guard/sharedcache.py). Rendered pages are kept in each process's memory (pagecache.store),
 # within PAGE_CACHE_MAX_BYTES; at scale, Varnish in front keeps them for all.
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_TIMEOUT_SECONDS = 0.5
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "immunoblog",
+            # A Redis that does not answer costs a request this long per call
+            # at most; then the site goes on without it (guard.sharedcache).
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            },
         },
     }
 else:

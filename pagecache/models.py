@@ -2,10 +2,12 @@ from django.db import models
 
 
 class PurgeFailure(models.Model):
-    """A purge an HTTP cache never confirmed, however often it was sent.
+    """A purge that never reached a cache, however often it was made: an HTTP cache that
+    never confirmed it, or the shared cache whose tag generations it could not move on.
 
     Its pages may be stale in that cache until they expire (their
-    Surrogate-Control max-age) or the cache is cleared.
+    Surrogate-Control max-age, or PAGE_CACHE_SECONDS in an app process) or
+    the cache is cleared.
     """
 
     url = models.CharField("cache", max_length=500)

@@ -1,4 +1,7 @@
-"""Purges the HTTP caches did not confirm, sent again by `manage.py db_worker`.
+"""Purges that did not reach a cache, made again by `manage.py db_worker`.
+
+A cache is an HTTP cache's URL (the PURGE was not confirmed) or SHARED_CACHE
+(the tags' generations could not be moved on).
 
 The delay doubles each time (the task backend has no retries of its own, so
 each try queues the next), until the purge succeeds or
@@ -14,10 +17,16 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_tasks import task
 
+from guard.sharedcache import CACHE_ERRORS
+
+from . import generations
 from .models import PurgeFailure
 from .purge import PurgeError, purge_url
 
 logger = logging.getLogger(__name__)
+
+# The "cache" of a purge that could not move the tags' generations on.
+SHARED_CACHE = "shared cache (tag generations)"
 
 # The worker keeps no reader waiting: it gives a cache longer to answer than a request does.
 RETRY_TIMEOUT_SECONDS = 5
@@ -58,10 +67,13 @@ def retry_later(url, tags, error, *, first_failed_at=None, failures=1, now=None)
 
 @task
 def retry_purge(url, tags, first_failed_at, failures):
-    """Send a purge that failed `failures` times once more; queue the next try if it fails again."""
+    """Make a purge that failed `failures` times once more; queue the next try if it fails again."""
     try:
-        purge_url(url, tags, RETRY_TIMEOUT_SECONDS)
-    except PurgeError as error:
+        if url == SHARED_CACHE:
+            generations.move_on(tags)
+        else:
+            purge_url(url, tags, RETRY_TIMEOUT_SECONDS)
+    except (PurgeError, *CACHE_ERRORS) as error:
         return retry_later(
             url,
             tags,

@@ -7,22 +7,31 @@ serving pages rendered under the old one, and sends a PURGE for those tags to
 every HTTP cache in PAGE_CACHE_PURGE_URLS.
 
 Generations live in the shared "default" cache (Redis, or a file cache on one
-machine), one small key per tag, each expiring: a page whose tag generation
-expired or was evicted is simply rendered again. Every purge also moves the
-site's epoch on, so while nothing has been purged since a page was stored,
-checking it costs one read however many tags it shows.
+machine; generations.py), one small key per tag, each expiring: a page whose
+tag generation expired or was evicted is simply rendered again. Every purge
+also moves the site's epoch on, so while nothing has been purged since a page
+was stored, checking it costs one read however many tags it shows. Copies of
+site-wide rows are kept under a tag the same way (`kept`).
+
+While the shared cache is down, pages are rendered for every request and
+kept nowhere in the app, copies are read from the database, and purges that
+could not move a generation on are retried by the task worker, so no page
+kept before the outage outlives a change made during it.
 """
 
+import contextlib
 import logging
 import threading
-import uuid
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db import transaction
 
+from guard.sharedcache import CACHE_ERRORS
+
+from . import generations as store
+from .generations import EPOCH
 from .purge import send_purge
-from .retries import retry_later
+from .retries import SHARED_CACHE, retry_later
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +39,6 @@ logger = logging.getLogger(__name__)
 ARTICLES = "articles"  # anything that lists or links the published articles
 COMMENTS = "comments"  # anything that shows comments or counts of several articles
 DISCUSSION = "discussion"  # the editors' discussion settings
-# Not a tag pages declare: moved on by every purge, recorded with every page.
-EPOCH = "*"
 
 
 def article_tag(article_id):
@@ -42,29 +49,26 @@ def comments_tag(article_id):
     return f"comments-{article_id}"
 
 
-def _shared():
-    return caches[settings.PAGE_CACHE_TAG_ALIAS]
-
-
-def _key(tag):
-    return f"pagecache:tag:{tag}"
-
-
-def _new_generation():
-    return uuid.uuid4().hex[:12]
+def epoch():
+    """The site's epoch now, read before a page reads anything (None if it cannot be read)."""
+    try:
+        return store.read([])[EPOCH]
+    except CACHE_ERRORS as error:
+        logger.warning("Shared cache unreachable (%s): the page is not kept.", error)
+        return None
 
 
 def generations(tags):
-    """The current generation of each tag, and of the epoch, created where missing."""
-    shared = _shared()
-    keys = {tag: _key(tag) for tag in [EPOCH, *tags]}
-    found = shared.get_many(keys.values())
-    missing = [key for key in keys.values() if key not in found]
-    if missing:
-        for key in missing:
-            shared.add(key, _new_generation(), settings.PAGE_CACHE_TAG_SECONDS)
-        found.update(shared.get_many(missing))
-    return {tag: found.get(key, "") for tag, key in keys.items()}
+    """The current generation of each tag, and of the epoch, created where missing.
+
+    None when the shared cache cannot be reached: the page is then sent as
+    it is, and not kept in this process, since no purge could reach it.
+    """
+    try:
+        return store.read(tags)
+    except CACHE_ERRORS as error:
+        logger.warning("Shared cache unreachable (%s): the page is not kept.", error)
+        return None
 
 
 def still_current(seen):
@@ -72,36 +76,71 @@ def still_current(seen):
 
     While the epoch has not moved, nothing was purged: one read. When it has,
     the page's own tags decide, and the answer carries the new epoch, so the
-    page can be kept with it and checked with one read again.
+    page can be kept with it and checked with one read again. A page that
+    cannot be checked (the shared cache is down) is not current.
     """
-    shared = _shared()
-    epoch = shared.get(_key(EPOCH))
-    if epoch is not None and epoch == seen.get(EPOCH):
-        return seen
-    keys = {_key(tag): generation for tag, generation in seen.items() if tag != EPOCH}
-    found = shared.get_many(keys.keys())
+    try:
+        cache = store.shared()
+        epoch = cache.get(store.key(EPOCH))
+        if epoch is not None and epoch == seen.get(EPOCH):
+            return seen
+        keys = {store.key(tag): generation for tag, generation in seen.items() if tag != EPOCH}
+        found = cache.get_many(keys.keys())
+    except CACHE_ERRORS as error:
+        logger.warning("Shared cache unreachable (%s): the page is rendered again.", error)
+        return None
     if epoch is None or any(found.get(key) != generation for key, generation in keys.items()):
         return None
     return {**seen, EPOCH: epoch}
 
 
+def kept(key, tag, compute):
+    """compute(), kept in the shared cache until `tag` is purged: one read while it holds.
+
+    The copy is stored with the tag's generation, read before computing, so
+    a change committed meanwhile makes it stale at once. Without the shared
+    cache, compute() every time.
+    """
+    try:
+        cache = store.shared()
+        found = cache.get_many([key, store.key(tag)])
+        generation = found.get(store.key(tag)) or store.read([tag])[tag]
+    except CACHE_ERRORS as error:
+        logger.warning("Shared cache unreachable (%s): %s read afresh.", error, key)
+        return compute()
+    copy = found.get(key)
+    if copy is not None and copy[0] == generation:
+        return copy[1]
+    value = compute()
+    with contextlib.suppress(*CACHE_ERRORS):  # then read afresh next time
+        cache.set(key, (generation, value), settings.PAGE_CACHE_TAG_SECONDS)
+    return value
+
+
 def purge_now(tags):
-    """Invalidate every page showing any of these tags, here and in the HTTP caches."""
+    """Invalidate every page showing any of these tags, here and in the HTTP caches.
+
+    What cannot be reached now is purged later by the task worker: an HTTP
+    cache that did not confirm, or the shared cache (until then no process
+    can check its pages, so none is served from memory).
+    """
     tags = sorted(set(tags))
     if not tags:
         return
-    # The tags first, then the epoch: whoever sees the new epoch sees the new tags.
-    shared = _shared()
-    shared.set_many({_key(tag): _new_generation() for tag in tags}, settings.PAGE_CACHE_TAG_SECONDS)
-    shared.set(_key(EPOCH), _new_generation(), settings.PAGE_CACHE_TAG_SECONDS)
-    for url, error in send_purge(tags):
-        logger.warning("Purge of %s at %s failed (%s); the worker will retry.", tags, url, error)
+    failed = []
+    try:
+        store.move_on(tags)
+    except CACHE_ERRORS as error:
+        failed.append((SHARED_CACHE, f"{type(error).__name__}: {error}"))
+    failed += send_purge(tags)
+    for target, error in failed:
+        logger.warning("Purge of %s at %s failed (%s); the worker will retry.", tags, target, error)
         try:
-            retry_later(url, tags, error)
+            retry_later(target, tags, error)
         except Exception:
             # The change is committed whatever happens here; the pages expire
             # at their Surrogate-Control max-age at the latest.
-            logger.exception("Could not queue the retry of the purge of %s at %s.", tags, url)
+            logger.exception("Could not queue the retry of the purge of %s at %s.", tags, target)
 
 
 _waiting = threading.local()

@@ -1,9 +1,11 @@
-"""When things go wrong outside the code: a database that is down, a database built from zero.
+"""When things go wrong outside the code: a database or Redis that is down, a database built
+from zero.
 
 The server runs for real (gunicorn, production settings) against a database
 that cannot be reached: a SQLite file in a directory that does not exist, or,
 when the suite runs on PostgreSQL, a port nothing listens on. Readers and
 commenters must get the branded "Back in a moment" page, never a traceback.
+Without Redis (the shared cache) the site carries on from the database.
 """
 
 import json
@@ -67,18 +69,7 @@ def test_comment_posted_while_the_database_is_down_gets_503_and_is_not_half_save
     database_down,
 ):
     server, tmp_path = database_down
-    browser = server.browser()
-    token = json.loads(browser.get("/comments/csrf/").body)["token"]
-    body = urlencode(
-        {
-            "comment": "Posted while the database was down.",
-            "author": "Patient Reader",
-            "email": "patient@example.net",
-            "article": "1",
-            "csrfmiddlewaretoken": token,
-        }
-    )
-    response = browser.post_form("/comments/post/", body, Origin=server.origin)
+    response = post_form(server, server.browser(), "Posted while the database was down.")
     assert_branded_503(response)
     assert "Nothing you sent was half-saved" in response.text
     # Nothing was created behind the reader's back: not even an empty SQLite file.
@@ -89,6 +80,59 @@ def test_server_log_names_the_database_error_for_the_operators(database_down):
     server, _ = database_down
     server.browser().get("/")
     assert "OperationalError" in server.log()
+
+
+# --- Redis down ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def redis_down(tmp_path_factory):
+    """gunicorn with its database, and a REDIS_URL where nothing answers; stopped at the end."""
+    tmp_path = tmp_path_factory.mktemp("redis-down")
+    with servers.fresh_database(tmp_path) as database:
+        env = servers.production_env(
+            tmp_path, **database.env(), REDIS_URL=f"redis://127.0.0.1:{servers.free_port()}/0"
+        )
+        servers.manage("migrate", "--no-input", "-v0", env=env)
+        servers.collect_static(env)
+        with servers.running_server(env, tmp_path / "gunicorn.log", workers=1) as server:
+            yield server
+
+
+def post_form(server, browser, text):
+    token = json.loads(browser.get("/comments/csrf/").body)["token"]
+    body = urlencode(
+        {
+            "comment": text,
+            "author": "Patient Reader",
+            "email": "patient@example.net",
+            "article": "1",
+            "csrfmiddlewaretoken": token,
+        }
+    )
+    return browser.post_form("/comments/post/", body, Origin=server.origin)
+
+
+@pytest.mark.parametrize("path", ["/", ARTICLE_PATH, "/feed/"])
+def test_reader_gets_the_page_while_redis_is_down(redis_down, path):
+    response = redis_down.browser().get(path)
+    assert response.status == 200
+    assert "Unlocking the Power of Immunotherapy" in response.text
+
+
+def test_comment_posted_while_redis_is_down_is_kept_and_shown_to_its_author(redis_down):
+    browser = redis_down.browser()
+    response = post_form(redis_down, browser, "Posted while Redis was down.")
+    assert response.status == 302
+    waiting = browser.get(response.headers["Location"])
+    assert "Posted while Redis was down." in waiting.text
+    assert "awaiting moderation" in waiting.text
+
+
+def test_server_log_names_the_redis_error_for_the_operators(redis_down):
+    redis_down.browser().get(ARTICLE_PATH)
+    assert "Shared cache unreachable" in redis_down.log()
+    assert "Traceback" not in redis_down.log()
 
 
 # --- Migrations ----------------------------------------------------------------

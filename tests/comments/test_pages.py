@@ -3,14 +3,16 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import copy_key
 from comments import discussion
 from comments.models import Comment, DiscussionSettings
 from comments.moderation import set_status
+from pagecache import tags as page_tags
+from pagecache.tags import DISCUSSION
 from tests.articles.helpers import html, json_ld, meta_content, text_of
 from tests.comments.helpers import comment_ids, post_comment, soup
 from tests.factories import comment_data, make_article, make_comment, make_editor
@@ -465,7 +467,12 @@ def test_settings_cached_before_a_setting_was_added_are_read_again_once(
     seed_article, django_assert_num_queries
 ):
     """A copy of the rules cached by the previous release lacks the new fields."""
-    cache.set(DiscussionSettings.CACHE_KEY, DiscussionSettings.objects.defer("newest_first").get())
+    fields = [field.attname for field in DiscussionSettings._meta.concrete_fields]
+    fields.remove("newest_first")
+    previous_release = copy_key(DiscussionSettings.CACHE_KEY, fields)
+    DiscussionSettings.objects.get_or_create(pk=1)
+    old_copy = DiscussionSettings.objects.defer("newest_first").get()
+    page_tags.kept(previous_release, DISCUSSION, lambda: old_copy)
     with django_assert_num_queries(1):
         assert DiscussionSettings.load().newest_first is False
     with django_assert_num_queries(0):
