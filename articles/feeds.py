@@ -88,8 +88,9 @@ class FullTextAtomFeed(Atom1Feed):
 class SharedFeed(Feed):
     """A feed answered as a shared page, purged through the tags it shows.
 
-    `page_tags(obj)` names them. Their generations are read before the items,
-    so a change committed while the feed is being built counts as newer.
+    `page_tags(obj)` names them. The site's epoch is read before the items,
+    so a change committed while the feed is being built keeps it out of the
+    caches (mark_shared).
     Feeds listing published things end, at the latest, when the next
     scheduled article goes public (as the lists do).
     """
@@ -101,19 +102,19 @@ class SharedFeed(Feed):
         return [page_tags.ARTICLES]
 
     def __call__(self, request, *args, **kwargs):
+        since = page_tags.epoch()
         try:
             obj = self.get_object(request, *args, **kwargs)
         except ObjectDoesNotExist as missing:
             raise Http404("Feed object does not exist.") from missing
         shown = self.page_tags(obj)
-        seen = page_tags.generations(sorted(set(shown)))
         feed = self.get_feed(obj, request)
         response = HttpResponse(content_type=feed.content_type)
         response["Last-Modified"] = http_date(feed.latest_post_date().timestamp())
         feed.write(response, "utf-8")
         if self.follows_schedule:
             response.page_expires_at = Article.objects.next_scheduled_at()
-        return mark_shared(response, shown, seen=seen)
+        return mark_shared(response, shown, since)
 
 
 class LatestArticlesFeed(SharedFeed):

@@ -8,12 +8,15 @@ from . import tags as page_tags
 from .middleware import seconds_until
 
 
-def mark_shared(response, tags, seen=None):
+def mark_shared(response, tags, since):
     """Declare a response the same for every anonymous reader, showing `tags`.
 
-    `seen` are the tags' generations (tags.generations()) when they were read
-    before the content was built, as a response built at once (a feed) must:
-    a change committed meanwhile then counts as newer than the page.
+    `since` is the site's epoch (tags.epoch()) read before the response's
+    content was read from the database. The page is kept (in this process's
+    memory and in the HTTP cache in front) only if nothing was purged
+    meanwhile: a purge between `since` and now, or of one of the page's own
+    tags while a template response renders (checked once it has), may be of
+    a change the page does not show.
 
     Browsers must revalidate each time (max-age=0; the ETag makes that a
     cheap 304). The long lifetime goes to the HTTP cache in front only, in
@@ -22,7 +25,7 @@ def mark_shared(response, tags, seen=None):
     `Surrogate-Key` and `Cache-Tag` (CDNs that read those).
     """
     tags = sorted(set(tags))
-    response.page_generations = page_tags.generations(tags) if seen is None else seen
+    seen = page_tags.generations(tags)
     patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
     lifetime = seconds_until(
         getattr(response, "page_expires_at", None), settings.PAGE_CACHE_SHARED_MAX_AGE
@@ -32,7 +35,30 @@ def mark_shared(response, tags, seen=None):
     response["Cache-Tag"] = ",".join(tags)
     if not response.has_header("Last-Modified"):
         response["Last-Modified"] = http_date()
+    if seen is None or since is None:
+        # The shared cache is down: no process could check the page, so none
+        # keeps it; the HTTP cache in front is purged without it and may.
+        response.page_generations = None
+    elif seen[page_tags.EPOCH] != since:
+        _not_kept(response)
+    else:
+        response.page_generations = seen
+        if getattr(response, "is_rendered", True):
+            _keep_if_current(response)
+        else:
+            response.add_post_render_callback(_keep_if_current)
     return response
+
+
+def _keep_if_current(response):
+    if page_tags.still_current(response.page_generations) is None:
+        _not_kept(response)
+
+
+def _not_kept(response):
+    """Sent as it is, kept by no cache: it may be older than a purge already made."""
+    response.page_generations = None
+    response["Surrogate-Control"] = "max-age=0"
 
 
 def shared_page(tags=()):
@@ -40,20 +66,21 @@ def shared_page(tags=()):
 
     `tags` lists what every response of the view shows; a view adds the tags
     of what it found (an article's id, say) as `response.page_tags`. The
-    generations are read before a template response renders, so a change
-    committed while the page is being rendered already counts as newer.
+    site's epoch is read before the view runs, so a change committed while
+    the page is being built keeps it out of every cache (mark_shared).
     """
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
+            since = page_tags.epoch()
             response = view(request, *args, **kwargs)
             if settings.SESSION_COOKIE_NAME in request.COOKIES:
                 # A signed-in editor's page may carry their own tools (Edit
                 # links, a form with a token): private, whatever sits in front.
                 add_never_cache_headers(response)
             elif response.status_code == 200:
-                mark_shared(response, [*tags, *getattr(response, "page_tags", ())])
+                mark_shared(response, [*tags, *getattr(response, "page_tags", ())], since)
             return response
 
         return wrapped
