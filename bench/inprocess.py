@@ -97,6 +97,11 @@ _NEXT_PAGE = re.compile(r'<a class="page-link" rel="next" href="([^"#]+)')
 _CARD = 'class="comment depth-'
 
 
+def comments_shown(path):
+    """How many comments the page at `path` shows."""
+    return _get(_client(), path).content.decode().count(_CARD)
+
+
 def discussion_pages(path, runs, reference_path=None, rounds=3):
     """Every page of the discussion under the article at `path`, as a reader walks them.
 
@@ -124,7 +129,7 @@ def discussion_pages(path, runs, reference_path=None, rounds=3):
                     "path": path,
                     "bytes": len(html),
                     "gzip_bytes": len(gzip.compress(html, compresslevel=GZIP_LEVEL)),
-                    "comments": html.decode().count(_CARD),
+                    "comments": html.decode().count(_CARD),  # as comments_shown()
                     "cpu_ms": statistics.median(cpu for cpu, _ in samples),
                     "reference_ms": statistics.median(ref for _, ref in samples)
                     if reference_path

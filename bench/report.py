@@ -87,6 +87,7 @@ class Discussion:
     size: int
     pages: list
     reference_size: int | None = None
+    reference_comments: int | None = None  # the comments the reference page shows
 
     @staticmethod
     def ratio(page):
@@ -229,6 +230,25 @@ def discussion_targets(discussion):
     return lines
 
 
+def discussion_cost(discussion):
+    """What a page's CPU follows: a fixed part, and a part per comment shown (least squares
+    over the pages), and so how many comments the CPU target leaves room for."""
+    if discussion is None or len(discussion.pages) < 3 or not discussion.reference_cpu_ms:
+        return ""
+    shown = [page["comments"] for page in discussion.pages]
+    cpu = [page["cpu_ms"] for page in discussion.pages]
+    fit = statistics.linear_regression(shown, cpu)
+    room = (PAGE_CPU_TARGET * discussion.reference_cpu_ms - fit.intercept) / fit.slope
+    return (
+        f"Across the {len(shown)} pages, an uncached page costs about {fit.intercept:.1f} ms "
+        f"+ {fit.slope * 1000:.0f} µs per comment it shows (least squares, "
+        f"r = {statistics.correlation(shown, cpu):.2f}). At that rate, {PAGE_CPU_TARGET}× the "
+        f"reference ({discussion.reference_cpu_ms:.1f} ms, {discussion.reference_comments} "
+        f"comments shown) is reached at about {room:.0f} comments on a page; the heaviest "
+        f"page shows {max(shown)}."
+    )
+
+
 def discussion_rows(discussion):
     header = ["page", "path", "KB", "gzipped KB", "comments shown", "uncached CPU ms",
               "× reference"]  # fmt: skip
@@ -368,6 +388,7 @@ def tables(summaries, queries, memory, posting, discussion=None):
         "posting_table": posting_rows(posting),
         "discussion_table": discussion_rows(discussion),
         "discussion_note": discussion_note(discussion),
+        "discussion_cost": discussion_cost(discussion),
     }
 
 
@@ -397,6 +418,7 @@ def terminal(context):
     lines += [f"  {mark} {name}: {measured}" for name, measured, mark in context["targets"]]
     if context.get("discussion_table", ([], []))[1]:
         lines += ["", "Discussion pages:", text_table(*context["discussion_table"])]
+        lines += [context["discussion_cost"]]
     lines += ["", "Comment posting:", text_table(*context["posting_table"])]
     lines += [f"  {note}" for note in context["posting_notes"][1:]]
     return "\n".join(lines)
@@ -530,6 +552,8 @@ def document(context):
         context.get("discussion_note", ""),
         "",
         markdown_table(*context.get("discussion_table", ([], []))),
+        "",
+        context.get("discussion_cost", ""),
         "",
         "## Memory per worker",
         "",

@@ -129,9 +129,13 @@ def measure_discussion(articles, runs):
     print(f"The {largest.size}-comment discussion, page by page (in-process, uncached) ...",
           flush=True)  # fmt: skip
     pages = inprocess.discussion_pages(largest.path, runs, reference and reference.path)
+    shown = reference and inprocess.comments_shown(reference.path)
     connections.close_all()
     return report.Discussion(
-        size=largest.size, pages=pages, reference_size=reference and reference.size
+        size=largest.size,
+        pages=pages,
+        reference_size=reference and reference.size,
+        reference_comments=shown,
     )
 
 
@@ -428,6 +432,7 @@ def run_pages(args, tmp):
     print(report.text_table(*report.discussion_rows(discussion)))
     for name, measured, mark in report.discussion_targets(discussion):
         print(f"  {mark} {name}: {measured}")
+    print(report.discussion_cost(discussion))
     return 0
 
 

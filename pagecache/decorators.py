@@ -51,8 +51,11 @@ def mark_shared(response, tags, since):
 
 
 def _keep_if_current(response):
-    if page_tags.still_current(response.page_generations) is None:
+    current = page_tags.still_current(response.page_generations)
+    if current is None:
         _not_kept(response)
+    else:
+        response.page_generations = current  # with the epoch a purge elsewhere moved on
 
 
 def _not_kept(response):
@@ -73,9 +76,10 @@ def shared_page(tags=()):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            since = page_tags.epoch()
+            is_private = settings.SESSION_COOKIE_NAME in request.COOKIES
+            since = None if is_private else page_tags.epoch()
             response = view(request, *args, **kwargs)
-            if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            if is_private:
                 # A signed-in editor's page may carry their own tools (Edit
                 # links, a form with a token): private, whatever sits in front.
                 add_never_cache_headers(response)
