@@ -4,6 +4,8 @@ from django.conf import settings
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import http_date
 
+from guard.sharedcache import CACHE_ERRORS
+
 from . import tags as page_tags
 from .middleware import seconds_until
 
@@ -51,7 +53,11 @@ def mark_shared(response, tags, since):
 
 
 def _keep_if_current(response):
-    current = page_tags.still_current(response.page_generations)
+    try:
+        current = page_tags.still_current(response.page_generations)
+    except CACHE_ERRORS:
+        response.page_generations = None  # as when the cache was down from the start
+        return
     if current is None:
         _not_kept(response)
     else:

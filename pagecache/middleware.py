@@ -7,6 +7,7 @@ anywhere reaches every process on its next request.
 """
 
 import hashlib
+import logging
 import time
 from functools import lru_cache
 
@@ -17,8 +18,12 @@ from django.http.response import ResponseHeaders
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
+from guard.sharedcache import CACHE_ERRORS
+
 from . import tags
 from .store import Page, PageStore
+
+logger = logging.getLogger(__name__)
 
 SAFE_METHODS = ("GET", "HEAD")
 # The only query string a shared page may carry: a page number.
@@ -84,7 +89,13 @@ class PageCacheMiddleware:
             return self.get_response(request)
         page = page_store().get(key)
         if page is not None:
-            current = tags.still_current(page.generations)
+            try:
+                current = tags.still_current(page.generations)
+            except CACHE_ERRORS as error:
+                # Purges made meanwhile cannot be seen: none of the pages kept here is sure.
+                logger.warning("Shared cache unreachable (%s): pages kept here dropped.", error)
+                page_store().clear()
+                current = None
             if current is not None:
                 if current is not page.generations:
                     page_store().set(key, page._replace(generations=current))

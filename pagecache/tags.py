@@ -14,9 +14,10 @@ was stored, checking it costs one read however many tags it shows. Copies of
 site-wide rows are kept under a tag the same way (`kept`).
 
 While the shared cache is down, pages are rendered for every request and
-kept nowhere in the app, copies are read from the database, and purges that
-could not move a generation on are retried by the task worker, so no page
-kept before the outage outlives a change made during it.
+kept nowhere in the app (a process that finds it down drops the pages it
+kept: purges it cannot see may have gone by), copies are read from the
+database, and purges that could not move a generation on are retried by the
+task worker.
 """
 
 import contextlib
@@ -76,19 +77,15 @@ def still_current(seen):
 
     While the epoch has not moved, nothing was purged: one read. When it has,
     the page's own tags decide, and the answer carries the new epoch, so the
-    page can be kept with it and checked with one read again. A page that
-    cannot be checked (the shared cache is down) is not current.
+    page can be kept with it and checked with one read again. Raises
+    CACHE_ERRORS when the shared cache cannot be reached.
     """
-    try:
-        cache = store.shared()
-        epoch = cache.get(store.key(EPOCH))
-        if epoch is not None and epoch == seen.get(EPOCH):
-            return seen
-        keys = {store.key(tag): generation for tag, generation in seen.items() if tag != EPOCH}
-        found = cache.get_many(keys.keys())
-    except CACHE_ERRORS as error:
-        logger.warning("Shared cache unreachable (%s): the page is rendered again.", error)
-        return None
+    cache = store.shared()
+    epoch = cache.get(store.key(EPOCH))
+    if epoch is not None and epoch == seen.get(EPOCH):
+        return seen
+    keys = {store.key(tag): generation for tag, generation in seen.items() if tag != EPOCH}
+    found = cache.get_many(keys.keys())
     if epoch is None or any(found.get(key) != generation for key, generation in keys.items()):
         return None
     return {**seen, EPOCH: epoch}

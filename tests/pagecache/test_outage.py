@@ -103,6 +103,19 @@ def test_a_page_rendered_while_the_shared_cache_is_down_is_kept_by_no_process(
     assert "Renamed behind every cache" in client.get(discussed_article.get_absolute_url()).text
 
 
+def test_a_process_that_finds_the_shared_cache_down_drops_the_pages_it_kept(
+    client, shared_cache, discussed_article
+):
+    """Purges made meanwhile could not reach the cache: none of those pages is sure."""
+    url = discussed_article.get_absolute_url()
+    client.get(url)  # kept
+    Article.objects.filter(pk=discussed_article.pk).update(title="Renamed during the outage")
+    shared_cache.down()
+    assert "Renamed during the outage" in client.get(url).text
+    shared_cache.up()
+    assert "Renamed during the outage" in client.get(url).text
+
+
 @pytest.mark.usefixtures("one_rate_window")
 def test_comments_are_posted_and_rate_limited_while_the_shared_cache_is_down(
     client, shared_cache, seed_article, settings
