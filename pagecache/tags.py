@@ -23,6 +23,7 @@ task worker.
 import contextlib
 import logging
 import threading
+import time
 
 from django.conf import settings
 from django.db import transaction
@@ -91,12 +92,14 @@ def still_current(seen):
     return {**seen, EPOCH: epoch}
 
 
-def kept(key, tag, compute):
+def kept(key, tag, compute, until=None):
     """compute(), kept in the shared cache until `tag` is purged: one read while it holds.
 
     The copy is stored with the tag's generation, read before computing, so
-    a change committed meanwhile makes it stale at once. Without the shared
-    cache, compute() every time.
+    a change committed meanwhile makes it stale at once. `until` (an aware
+    datetime) is when the value changes by itself, as a scheduled article
+    goes public: the copy is not read after it, purged or not. Without the
+    shared cache, compute() every time.
     """
     try:
         cache = store.shared()
@@ -106,11 +109,15 @@ def kept(key, tag, compute):
         logger.warning("Shared cache unreachable (%s): %s read afresh.", error, key)
         return compute()
     copy = found.get(key)
-    if copy is not None and copy[0] == generation:
-        return copy[1]
+    # (generation, deadline, value); anything else under the key (another release's) is ignored
+    if isinstance(copy, tuple) and len(copy) == 3:
+        copy_generation, deadline, value = copy
+        if copy_generation == generation and time.time() < deadline:
+            return value
     value = compute()
+    deadline = until.timestamp() if until else time.time() + settings.PAGE_CACHE_TAG_SECONDS
     with contextlib.suppress(*CACHE_ERRORS):  # then read afresh next time
-        cache.set(key, (generation, value), settings.PAGE_CACHE_TAG_SECONDS)
+        cache.set(key, (generation, deadline, value), settings.PAGE_CACHE_TAG_SECONDS)
     return value
 
 

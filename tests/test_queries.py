@@ -91,7 +91,8 @@ def test_article_page_with_cold_caches_reads_the_rules_once_more(
 ):
     make_thread(seed_article, 10)
     caches["default"].clear()
-    with django_assert_num_queries(5):  # and the two settings rows: rules, medical disclaimer
+    # and the two settings rows (rules, medical disclaimer) and the article's neighbours
+    with django_assert_num_queries(6):
         fresh_get(seed_article.get_absolute_url())
 
 

@@ -5,11 +5,12 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.test import Client
+from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import Article
 from articles.search import MAX_QUERY_LENGTH, MAX_TERMS
 from immunoblog.views import server_error
 from tests.articles.helpers import html, listed_titles, text_of
@@ -441,3 +442,23 @@ def test_server_error_handler_without_a_database_error_answers_500(rf):
         response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert b"Something went wrong" in response.content
+
+
+@pytest.mark.parametrize("change", ["renamed", "unpublished"])
+def test_the_previous_and_next_links_follow_a_neighbour_at_once(
+    client, seed_article, three_articles, change
+):
+    """The links are kept in the shared cache until an article changes."""
+    older, middle, _ = three_articles
+    client.get(middle.get_absolute_url())
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        if change == "renamed":
+            older.title = "A new title for the older article"
+        else:
+            older.status = Article.Status.DRAFT
+        older.save()
+    previous = html(Client().get(middle.get_absolute_url())).find("a", rel="prev")
+    if change == "renamed":
+        assert "A new title for the older article" in text_of(previous)
+    else:
+        assert previous["href"] == seed_article.get_absolute_url()
