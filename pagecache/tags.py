@@ -53,11 +53,8 @@ def comments_tag(article_id):
 
 def epoch():
     """The site's epoch now, read before a page reads anything (None if it cannot be read)."""
-    try:
-        return store.read([])[EPOCH]
-    except CACHE_ERRORS as error:
-        logger.warning("Shared cache unreachable (%s): the page is not kept.", error)
-        return None
+    seen = generations([])
+    return seen and seen[EPOCH]
 
 
 def generations(tags):
