@@ -19,22 +19,27 @@ LOCK := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --genera
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# The locked packages first (hash-checked), then the project itself without
-# resolving anything; `pip check` fails when pyproject.toml names a package the
-# lock lacks (run `make lock`).
-define install_locked
-	$(PIP) install --quiet --require-hashes -r $(1)
-	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+# Exactly what the lock names, hash-checked and with --no-deps, so pip never
+# resolves anything against the index (an extra such as coverage[toml] would
+# otherwise be looked up there and could take a newer release); `pip check`
+# then fails when the lock is incomplete. scripts/check-lock proves in CI that
+# a brand-new venv takes nothing but the lock. The stamps make a second
+# `make run` or `make test` with an unchanged lock run no pip at all, and
+# `make test` after `make run` only adds the test packages (the server's are
+# pinned identically in both files, so pip finds them already satisfied).
+define install_lock
+	$(PIP) install --quiet --require-hashes --no-deps -r $(1)
 	$(PIP) check
 endef
 
 $(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/python
-	$(call install_locked,requirements.txt)
+	$(call install_lock,requirements.txt)
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.installed-test: requirements-test.txt pyproject.toml | $(BIN)/python
-	$(call install_locked,requirements-test.txt)
-	touch $(VENV)/.installed $@
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	$(call install_lock,requirements-test.txt)
+	touch $@
 
 tests/e2e/node_modules/.installed: tests/e2e/package.json tests/e2e/package-lock.json
 	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
