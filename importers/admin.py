@@ -38,10 +38,10 @@ class ImportRunAdmin(ReadOnlyAdmin):
 
 @admin.register(OldAddress)
 class OldAddressAdmin(RecordAdmin):
-    list_display = ["path", "article", "source"]
+    list_display = ["path", "article", "tag", "person", "source"]
     list_filter = ["source"]
     search_fields = ["path"]
-    list_select_related = ["article"]
+    list_select_related = ["article", "tag", "person"]
 
 
 @admin.register(Pingback)

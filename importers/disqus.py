@@ -69,7 +69,8 @@ def place_thread(link, identifier):
     """The article a Disqus thread belongs to, or None: from what the import stored or the URL."""
     path = unquote(urlsplit(link).path) if link else ""
     if path:
-        old = OldAddress.objects.filter(path=path).select_related("article").first()
+        old = OldAddress.objects.filter(path=path, article__isnull=False).select_related("article")
+        old = old.first()
         if old is not None:
             return old.article
         try:

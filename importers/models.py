@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Person, Tag
 
 WORDPRESS = "wordpress"
 DISQUS = "disqus"
@@ -35,23 +35,48 @@ class ImportRun(models.Model):
 
 
 class OldAddress(models.Model):
-    """A path the old site answered for an article; it now redirects there.
+    """A path the old site answered; it now redirects to what lives here.
 
-    WordPress permalinks (`/2023/05/01/slug/`, `/slug/`) and Disqus thread links,
-    as the export named them.
+    WordPress permalinks (`/2023/05/01/slug/`, `/slug/`) and Disqus thread links
+    go to an article; `/category/…/` and WordPress tag slugs that differ from
+    ours to a tag; `/author/<login>/` to the person the login is credited to.
+    Exactly one of article, tag and person is set.
     """
 
     path = models.CharField(max_length=500, unique=True)
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_addresses")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="old_addresses"
+    )
+    tag = models.ForeignKey(
+        Tag, on_delete=models.CASCADE, null=True, blank=True, related_name="old_addresses"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="old_addresses"
+    )
     source = models.CharField(max_length=20, choices=SOURCES)
 
     class Meta:
         verbose_name = "old address"
         verbose_name_plural = "old addresses"
         ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(article__isnull=False, tag=None, person=None)
+                    | models.Q(article=None, tag__isnull=False, person=None)
+                    | models.Q(article=None, tag=None, person__isnull=False)
+                ),
+                name="old_address_has_one_target",
+            )
+        ]
 
     def __str__(self):
         return self.path
+
+    @property
+    def target(self):
+        """The article, tag or person the old path now stands for."""
+        return self.article or self.tag or self.person
 
 
 class Pingback(models.Model):

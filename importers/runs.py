@@ -14,8 +14,11 @@ from .xml import ImportFailed
 IMPORTERS = {WORDPRESS: WordPressImport, DISQUS: DisqusImport}
 
 
-def run_import(kind, path, *, dry_run, out):
+def run_import(kind, path, *, dry_run, out, **options):
     """Import the file (or, on a dry run, say what importing it would do); returns the run.
+
+    `options` go to the importer (WordPress takes `author_map`, a list of
+    "LOGIN=PERSON").
 
     The run and its report are kept, failed or not, for the editors' list of
     imports. Raises ImportFailed, with one line saying why, when the file
@@ -26,7 +29,7 @@ def run_import(kind, path, *, dry_run, out):
     if dry_run:
         report.line("Dry run: nothing is saved.")
     try:
-        IMPORTERS[kind](path, report).run()
+        IMPORTERS[kind](path, report, **options).run()
     except ImportFailed as error:
         run.error = str(error)
         raise
@@ -52,8 +55,15 @@ class ImportCommand(BaseCommand):
             "--dry-run", action="store_true", help="Print what would happen; save nothing."
         )
 
+    def importer_options(self, options):
+        """What a subclass's own arguments tell its importer."""
+        return {}
+
     def handle(self, file, dry_run=False, **options):
         try:
-            run_import(self.source, file, dry_run=dry_run, out=self.stdout.write)
+            run_import(
+                self.source, file, dry_run=dry_run, out=self.stdout.write,
+                **self.importer_options(options),
+            )  # fmt: skip
         except ImportFailed as error:
             raise CommandError(f"{file}: {error}") from error

@@ -8,12 +8,16 @@ written in batches as they are read, never held all at once.
 """
 
 import hashlib
-from collections import Counter
-from urllib.parse import unquote, urlsplit
+from collections import Counter, namedtuple
+from datetime import UTC, timedelta
+from urllib.parse import quote, unquote, urlsplit
 
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 
-from articles.models import Article
+from articles.models import Article, Person, Tag
+from articles.rendering import render_article
 from comments.models import Comment
 
 from .content import convert_post, old_site_images, plain_text
@@ -25,6 +29,7 @@ from .writing import (
     author_for_import,
     comments_summary,
     deleted_here,
+    editorial_byline,
     free_slug,
     parse_wordpress_date,
     remember_address,
@@ -51,6 +56,8 @@ COMMENT_STATUSES = {
 PINGS = {"pingback": Pingback.Kind.PINGBACK, "trackback": Pingback.Kind.TRACKBACK}
 FOCUS_KEYPHRASE = "_yoast_wpseo_focuskw"
 META_DESCRIPTION = "_yoast_wpseo_metadesc"
+# WordPress's default category: every post without one gets it, so it says nothing.
+UNCATEGORIZED = "uncategorized"
 # Depth of elements in the document: rss 1, channel 2, item 3, its fields 4.
 ITEM_DEPTH = 3
 FIELD_DEPTH = 4
@@ -120,12 +127,99 @@ def check_one_site(site):
         )
 
 
+def people_for_author_map(pairs):
+    """`--author-map OLD=PERSON` values → {login (lower case): Person}; ImportFailed if one is
+    not of that form or names nobody (PERSON is a Person's slug, or their name)."""
+    people = {}
+    for pair in pairs or ():
+        login, sep, wanted = (part.strip() for part in pair.partition("="))
+        if not sep or not login or not wanted:
+            raise ImportFailed(
+                f"--author-map wants OLD=PERSON (a WordPress login, then a person's slug or "
+                f"name), not {pair!r}."
+            )
+        person = Person.objects.filter(slug=wanted).first()
+        if person is None:
+            named = list(Person.objects.filter(name__iexact=wanted)[:2])
+            if len(named) > 1:
+                raise ImportFailed(
+                    f"--author-map {pair}: several people are named {wanted!r}; give the slug."
+                )
+            if not named:
+                raise ImportFailed(
+                    f"--author-map {pair}: no person here has the slug or name {wanted!r}."
+                )
+            person = named[0]
+        people[login.lower()] = person
+    return people
+
+
+def author_paths(login):
+    """The old site's addresses of an author's page: WordPress's is the login made a slug."""
+    names = dict.fromkeys(name for name in (slugify(login), quote(login.lower(), safe="")) if name)
+    return [f"/author/{name}/" for name in names]
+
+
+def byline_name(login, known):
+    """The name the export gives an author, or "" when it gives only the login.
+
+    WordPress fills a display name with the login unless told otherwise: that
+    is a login, not a byline.
+    """
+    display = " ".join(known.get("display_name", "").split())
+    if display and display.lower() != login.lower():
+        return display
+    return " ".join(f"{known.get('first_name', '')} {known.get('last_name', '')}".split())
+
+
+def matching_article(post_id, name, title, published_at):
+    """The article here that is this post, though no WordPress import made it, or None.
+
+    The rule: the same slug; else the same title and a publication date on
+    the same day (UTC). An article that came from another WordPress post is
+    never taken for this one.
+    """
+    articles = Article.objects.exclude(Q(import_source=WORDPRESS) & ~Q(import_id=post_id))
+    slugs = {slug for slug in (name, slugify(name)) if slug}
+    found = articles.filter(slug__in=slugs).first() if slugs else None
+    if found is None and published_at is not None:
+        day = published_at.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        found = articles.filter(
+            title=title, published_at__gte=day, published_at__lt=day + timedelta(days=1)
+        ).first()
+    return found
+
+
+def matched(count):
+    """ ", N matched": posts that were articles here already (nothing when there are none)."""
+    return f", {count} matched with an article here (kept as it is)" if count else ""
+
+
+def when(moment):
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else "none"
+
+
+def state_of(status, published_at):
+    if status == Article.Status.PUBLISHED and published_at and published_at > timezone.now():
+        return "scheduled"
+    return status
+
+
+def listed_names(names):
+    names = sorted(names, key=str.lower)
+    more = f" (and {len(names) - LISTED} more)" if len(names) > LISTED else ""
+    return ", ".join(names[:LISTED]) + more or "none"
+
+
+Term = namedtuple("Term", "domain nicename name")
+
+
 class Post:
     """The fields of one <item> read so far."""
 
     def __init__(self):
         self.fields = {}
-        self.tags = []
+        self.terms = []
         self.meta = {}
         self.started = False
         self.writer = None
@@ -136,8 +230,12 @@ class Post:
 
 
 class WordPressImport:
-    def __init__(self, path, report):
+    def __init__(self, path, report, author_map=()):
         self.path = path
+        self.author_map = author_map
+        self.mapped = {}
+        self.editorial_logins = []
+        self.editorial_name = ""
         self.report = report
         self.counts = report.counts
         self.authors = {}
@@ -150,6 +248,7 @@ class WordPressImport:
     def run(self):
         total, self.report.site = check_export(self.path)
         check_one_site(self.report.site)
+        self.mapped = people_for_author_map(self.author_map)
         self.report.progress(f"{total} items in the export.")
         try:
             self._read()
@@ -207,8 +306,12 @@ class WordPressImport:
             if key in {FOCUS_KEYPHRASE, META_DESCRIPTION}:
                 post.meta[key] = child_text(element, "wp:meta_value")
         elif name == "category":
-            if element.get("domain") in {"category", "post_tag"} and text(element):
-                post.tags.append(plain_text(text(element)))
+            domain = element.get("domain")
+            if domain in {"category", "post_tag"} and text(element):
+                term_name = plain_text(text(element))
+                nicename = unquote(element.get("nicename", "")).strip() or slugify(term_name)
+                if domain != "category" or nicename.lower() != UNCATEGORIZED:
+                    post.terms.append(Term(domain, nicename, term_name))
         else:
             post.fields[name] = element.text or ""
 
@@ -238,15 +341,121 @@ class WordPressImport:
         if article is not None:
             self.counts["posts_already_there"] += 1
             post.writer.article, post.writer.created = article, False
+            return
+        published_at = parse_wordpress_date(post.get("wp:post_date_gmt"), post.get("wp:post_date"))
+        name = unquote(post.get("wp:post_name"))
+        article = matching_article(post_id, name, title, published_at)
+        if article is not None:
+            self._match(post, article, title, published_at)
         else:
             post.writer.article, post.writer.created = self._new_article(post, title), True
+
+    def _author(self, login, create=False):
+        """The Person a WordPress login is credited to: (person, created).
+
+        `--author-map` first; then a login the export gives no name for goes to
+        the editorial byline (a login is never a byline); then
+        author_for_import. Without `create` (for an article already here) only
+        the first two are tried, and nobody is made: (None, False) otherwise.
+        """
+        mapped = self.mapped.get(login.lower())
+        if mapped is not None:
+            return mapped, False
+        details = self.authors.get(login, {})
+        name = byline_name(login, details)
+        if not name:
+            if login not in self.editorial_logins:
+                self.editorial_logins.append(login)
+            person, created = editorial_byline()
+            self.editorial_name = person.name
+            return person, created
+        if not create:
+            return None, False
+        return author_for_import(login, **{**details, "display_name": name})
+
+    def _remember_author(self, login, person):
+        for path in author_paths(login):
+            remember_address(path, person, WORDPRESS)
+
+    def _match(self, post, article, title, published_at):
+        """The post is an article already here: keep it as it is, take its id, addresses and
+        (later) comments, and list where the export differs."""
+        post_id = post.get("wp:post_id")
+        Article.objects.filter(pk=article.pk).update(import_source=WORDPRESS, import_id=post_id)
+        article.import_source, article.import_id = WORDPRESS, post_id
+        post.writer.article, post.writer.created, post.writer.matched = article, False, True
+        self.counts["posts_matched"] += 1
+        self._remember_post_addresses(post, article)
+        differing = self._differences(post, article, title, published_at)
+        said = "; ".join(differing) if differing else "nothing: the export says the same"
+        post.writer.notes.append(f"kept as it is; the export differs in: {said}")
+
+    def _differences(self, post, article, title, published_at):
+        """Each field where the export's post says something else than the article here."""
+        found = []
+        if title != article.title:
+            found.append(f"title (export “{title[:200]}”, here “{article.title}”)")
+        name = unquote(post.get("wp:post_name"))
+        if name and name != article.slug:
+            found.append(f"slug (export {name[:200]}, here {article.slug})")
+        if plain_text(post.fields.get("excerpt:encoded", "")) != plain_text(article.excerpt):
+            found.append("excerpt")
+        body = render_article(convert_post(post.fields.get("content:encoded", ""))).html
+        if plain_text(body) != plain_text(article.body_html):
+            found.append("body")
+        if published_at != article.published_at:
+            found.append(f"date (export {when(published_at)}, here {when(article.published_at)})")
+        status = POST_STATUSES.get(post.get("wp:status"), Article.Status.DRAFT)
+        exported, here = (
+            state_of(status, published_at),
+            state_of(article.status, article.published_at),
+        )
+        if exported != here:
+            found.append(f"status (export {exported}, here {here})")
+        description = plain_text(post.meta.get(META_DESCRIPTION, ""))
+        if description and description != article.meta_description:
+            found.append("meta description")
+        keyphrase = plain_text(post.meta.get(FOCUS_KEYPHRASE, ""))
+        if keyphrase and keyphrase not in article.seo_keywords:
+            found.append(f"focus keyphrase (export “{keyphrase[:200]}”)")
+        exported_tags = {term.name.lower(): term.name for term in post.terms}
+        here_tags = {tag.name.lower(): tag.name for tag in article.tags.all()}
+        if set(exported_tags) != set(here_tags):
+            found.append(
+                f"tags (export {listed_names(exported_tags.values())}; "
+                f"here {listed_names(here_tags.values())})"
+            )
+        login = post.get("dc:creator")
+        person, _ = self._author(login)
+        exported_author = person.name if person else byline_name(login, self.authors.get(login, {}))
+        if exported_author != article.author.name:
+            found.append(f"author (export {exported_author}, here {article.author.name})")
+        return found
+
+    def _remember_post_addresses(self, post, article):
+        link_path = unquote(urlsplit(post.get("link")).path)
+        if link_path.strip("/"):
+            remember_address(link_path, article, WORDPRESS)
+        name = unquote(post.get("wp:post_name"))
+        if name:
+            remember_address(f"/{name}/", article, WORDPRESS)
+
+    def _remember_terms(self, terms):
+        """A category's address, and a tag's where its slug there differs from ours, go to
+        the tag here of the same name (the one the article carries, or already here)."""
+        for term in terms:
+            slug = slugify(term.name)[:60]
+            tag = Tag.objects.filter(Q(slug=slug) | Q(name__iexact=term.name.strip()[:60])).first()
+            if tag is None:
+                continue
+            prefix = "category" if term.domain == "category" else "tag"
+            remember_address(f"/{prefix}/{term.nicename}/", tag, WORDPRESS)
 
     def _new_article(self, post, title):
         post_id = post.get("wp:post_id")
         login = post.get("dc:creator")
-        known = self.authors.get(login, {})
-        author, created = author_for_import(login, **known)
-        if created and login not in self.new_authors:
+        author, created = self._author(login, create=True)
+        if created and login not in self.new_authors and login not in self.editorial_logins:
             self.new_authors.append(login)
         status = post.get("wp:status")
         content = post.fields.get("content:encoded", "")
@@ -272,11 +481,7 @@ class WordPressImport:
         article.save()
         self.counts["posts_imported"] += 1
         self.counts[f"posts_{'scheduled' if article.is_scheduled else article.status}"] += 1
-        link_path = unquote(urlsplit(post.get("link")).path)
-        if link_path.strip("/"):
-            remember_address(link_path, article, WORDPRESS)
-        if name:
-            remember_address(f"/{name}/", article, WORDPRESS)
+        self._remember_post_addresses(post, article)
         images = old_site_images(content, self.hosts)
         if images:
             self.counts["old_site_images"] += len(images)
@@ -290,8 +495,13 @@ class WordPressImport:
             self._start_post(post)
         if post.writer is None:
             return
-        if post.writer.created and post.tags:
-            post.writer.article.tags.set(tags_named(post.tags))
+        article = post.writer.article
+        if post.writer.created and post.terms:
+            article.tags.set(tags_named([term.name for term in post.terms]))
+        self._remember_terms(post.terms)
+        login = post.get("dc:creator")
+        person = article.author if post.writer.created else self._author(login)[0]
+        self._remember_author(login, person or article.author)
         writer, post.writer = post.writer, None
         writer.__exit__(None, None, None)
 
@@ -371,7 +581,7 @@ class WordPressImport:
             f"Posts: {counts['posts_imported']} {verb} "
             f"({counts['posts_published']} published, {counts['posts_scheduled']} scheduled, "
             f"{counts['posts_draft']} drafts), {counts['posts_already_there']} already there"
-            f"{deleted_here(counts['posts_deleted_here'])}."
+            f"{deleted_here(counts['posts_deleted_here'])}{matched(counts['posts_matched'])}."
         )
         skipped = sorted(
             (name.removeprefix("skipped_"), count)
@@ -397,6 +607,11 @@ class WordPressImport:
             f"{verb}, {counts['pingbacks_already_there']} already there."
         )
         report.listing("New authors (people without an account)", self.new_authors)
+        if self.editorial_logins:
+            report.listing(
+                f"Logins without a name, credited to the editorial byline ({self.editorial_name})",
+                self.editorial_logins,
+            )
         if counts["old_site_images"]:
             report.line(
                 f"{counts['old_site_images']} images still point at the old site (listed per "

@@ -46,3 +46,34 @@ def imported_comment(old_id, source="wordpress"):
 
 def imported_article(old_id):
     return Article.objects.get(import_source="wordpress", import_id=str(old_id))
+
+
+SEED_EXPORT = DATA / "wordpress-seed.xml"
+SEED_SLUG = "unlocking-the-power-of-immunotherapy"
+SEED_TITLE = "Unlocking the Power of Immunotherapy: Revolutionizing Cancer Treatment and Beyond"
+
+
+def import_seed_export(*args):
+    """Import the old blog's WordPress export of the article this blog seeds."""
+    return run("import_wordpress", SEED_EXPORT, *args)
+
+
+def seed_export_with(tmp_path, *replacements):
+    """The seed export with some of its text replaced: (old, new) pairs, each found once."""
+    text = SEED_EXPORT.read_text()
+    for old, new in replacements:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path = tmp_path / "wordpress-seed-changed.xml"
+    path.write_text(text)
+    return path
+
+
+def another_post_by_admin(tmp_path):
+    """The seed export's post made another article: new title, slug and date."""
+    return seed_export_with(
+        tmp_path,
+        (f"<title>{SEED_TITLE}</title>", "<title>Vaccines and the immune memory</title>"),
+        (f"<![CDATA[{SEED_SLUG}]]>", "<![CDATA[vaccines-and-immune-memory]]>"),
+        (f"/2023/06/12/{SEED_SLUG}/", "/2023/06/12/vaccines-and-immune-memory/"),
+    )

@@ -3,10 +3,11 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from importers.models import ImportRun, OldAddress, Pingback
 
-from .helpers import WORDPRESS_EXPORT, import_wordpress
+from .helpers import WORDPRESS_EXPORT, import_seed_export, import_wordpress
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +85,14 @@ def test_the_editors_group_may_view_import_records_and_delete_some(db):
         "delete_deletedimport", "delete_oldaddress", "delete_pingback", "view_deletedimport",
         "view_importrun", "view_oldaddress", "view_pingback",
     ]  # fmt: skip
+
+
+def test_an_editor_sees_which_tag_or_person_an_old_address_goes_to(editor_client, seed_article):
+    import_seed_export()
+    response = editor_client.get(reverse("admin:importers_oldaddress_changelist"))
+    rows = {
+        strip_tags(row.split("</th>")[0]).strip(): row
+        for row in response.content.decode().split('<th class="field-path">')[1:]
+    }
+    assert "Immunotherapy" in rows["/category/immunotherapy/"]
+    assert "Immunoblog Editorial Team" in rows["/author/admin/"]
