@@ -142,7 +142,9 @@ class AuthorsCommentPage(ArticlePageMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["robots"] = "noindex, nofollow"
-        context["own_comment"] = author_tools(self.comment)
+        # A signed-in editor who saved a reader's edit is told what became of it.
+        editor = editor_from_request(self.request)
+        context["own_comment"] = author_tools(self.comment, for_editor=editor is not None)
         return context
 
 
