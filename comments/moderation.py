@@ -92,9 +92,9 @@ def decide(comment, rules, *, by_editor=False, verified_author=False, approved_h
     `by_editor` is for an editor's own comment, written signed in, never for
     a text an editor's browser saves for someone else. `approved_html` is
     the text an editor approved, when an approved comment is edited: an edit
-    that passes every rule and links nowhere that text did not stays
-    approved (a typo fix waits for nobody); a new link waits as a new
-    comment would.
+    with no listed word that links nowhere that text did not stays approved
+    (a typo fix waits for nobody, whatever links were approved with it); a
+    new link is counted and waits as in a new comment.
     """
     if by_editor:
         return Decision(Comment.Status.APPROVED, "posted by an editor")
@@ -104,13 +104,13 @@ def decide(comment, rules, *, by_editor=False, verified_author=False, approved_h
     word = matching_word(DiscussionSettings.word_list(rules.moderation_words), comment)
     if word:
         return Decision(Comment.Status.PENDING, "a moderation word")
+    if approved_html is not None and link_targets(comment.body_html) <= link_targets(approved_html):
+        return Decision(Comment.Status.APPROVED, "an approved comment's edit with no new link")
     links = link_count(comment.body_html)
     if rules.hold_link_count and links >= rules.hold_link_count:
         return Decision(Comment.Status.PENDING, f"{links} links")
     if not rules.manual_approval:
         return Decision(Comment.Status.APPROVED, "manual approval is off")
-    if approved_html is not None and link_targets(comment.body_html) <= link_targets(approved_html):
-        return Decision(Comment.Status.APPROVED, "an approved comment's edit with no new link")
     if (
         verified_author
         and rules.auto_approve_verified_authors

@@ -512,3 +512,12 @@ def test_an_approved_comments_edit_with_a_moderation_word_waits(
     discussion_rules(moderation_words="pharmacy")
     edit(client, approved_url, "Checkpoint inhibitors, pharmacy https://a.example.org/.")
     assert Comment.objects.get().status == Comment.Status.PENDING
+
+
+def test_a_typo_fix_keeps_a_comment_whose_links_an_editor_approved_published(client, seed_article):
+    body = "See https://a.example.org/ and https://b.example.org/ for the trials."
+    response = post_comment(client, comment_data(seed_article, comment=body))
+    url = edit_link(client.get(response["Location"]))
+    Comment.objects.update(status=Comment.Status.APPROVED)  # held for its two links, approved
+    edit(client, url, body.replace("trials", "trial data"))
+    assert Comment.objects.get().status == Comment.Status.APPROVED
