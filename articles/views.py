@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
@@ -127,9 +128,21 @@ class ArticleDetailView(ArticlePageMixin, DetailView):
         return response
 
 
-@method_decorator([never_cache, staff_member_required], name="dispatch")
+@method_decorator(
+    [
+        never_cache,
+        staff_member_required,
+        permission_required("articles.change_article", raise_exception=True),
+    ],
+    name="dispatch",
+)
 class ArticlePreviewView(ArticlePageMixin, DetailView):
-    """Editors see a draft or scheduled article as readers will."""
+    """Editors see a draft or scheduled article as readers will.
+
+    Signed out, the admin's sign-in page; signed in as staff without the
+    permission to change articles (the Editors group has it), 403: a staff
+    flag alone reads no draft.
+    """
 
     def get_queryset(self):
         return Article.objects.for_page()

@@ -24,7 +24,7 @@ from .thread import card_schema, flatten
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
 THREAD_FIELDS = (
-    "pk", "parent_id", "thread_id", "author_name", "author_email", "author_url", "body_html",
+    "pk", "parent_id", "thread_id", "author_name", "author_url", "body_html",
     "created_at", "edited_at", "is_by_editor", "import_id",
 )  # fmt: skip
 # Up to this many public comments, a page reads them all and picks its threads

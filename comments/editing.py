@@ -26,7 +26,7 @@ from .models import Comment, CommentVersion, DiscussionSettings
 from .moderation import decide
 from .signing import comment_id_from_edit_token, edit_token
 from .tasks import notify_editors
-from .thread import display_datetime
+from .thread import change_url, display_datetime
 
 logger = logging.getLogger(__name__)
 
@@ -101,12 +101,19 @@ def edit_url(comment):
     return reverse("comments:edit", kwargs={"pk": comment.pk, "token": edit_token(comment)})
 
 
-def author_tools(comment, now=None):
+def author_tools(comment, now=None, *, for_editor=False):
     """What the author sees with their own comment on their uncached page: the edit link
     while the window is open, and the comment's place on the article once it is public.
+
+    A signed-in editor (`for_editor`) is also told the comment's status as
+    it is, spam included, where its author reads only "awaiting moderation".
     """
     rules = DiscussionSettings.load()
-    context = {"comment": comment, "permalink": comment.get_absolute_url()}
+    context = {
+        "comment": comment,
+        "permalink": comment.get_absolute_url(),
+        "change_url": change_url(comment.pk) if for_editor else "",
+    }
     if is_editable(comment, rules, now):
         deadline = timezone.localtime(edit_deadline(comment, rules)).replace(microsecond=0)
         context.update(
@@ -136,8 +143,13 @@ def edit_comment(comment, data, client, now=None):
 
     The new text passes the same validation, sanitiser and moderation rules
     as a new post (a link too many sends it back to the moderation queue;
-    editors are told, as for a post). The earlier text is kept as a
-    CommentVersion. Raises EditRefused if the window closed meanwhile.
+    editors are told, as for a post); an approved comment whose edit passes
+    them and adds no link stays approved. It is the author's edit whoever
+    saves it: an editor's privilege counts only for the editor's own
+    comment, and never for a `client` that is a stranger (saved from the
+    "Please check your change" page, which another site may have led to).
+    The earlier text is kept as a CommentVersion. Raises EditRefused if the
+    window closed meanwhile.
     """
     form = EditForm(data)
     if not form.is_valid():
@@ -149,12 +161,17 @@ def edit_comment(comment, data, client, now=None):
     # Sanitising is the costly step: before the row is locked, as for a post.
     comment.body = body
     comment.sanitize()
-    decision = decide(comment, rules, by_editor=client.is_editor)
     now = now or timezone.now()
     with transaction.atomic():
         current = Comment.objects.select_for_update().get(pk=comment.pk)
         current.article = comment.article
         _check(current, rules, now)
+        decision = decide(
+            comment,
+            rules,
+            by_editor=client.is_editor and current.user_id == client.user.pk,
+            approved_html=current.body_html if current.is_public else None,
+        )
         if current.versions.count() >= MAX_EDITS:
             form.add_error("comment", ValidationError(TOO_MANY_EDITS, code="too_many_edits"))
             return EditResult(form)

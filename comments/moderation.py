@@ -19,6 +19,8 @@ from .models import Comment, DiscussionSettings
 from .signals import comments_published, purge_discussions
 
 _LINK = re.compile(r"<a\s", re.IGNORECASE)
+# The sanitiser writes every link as <a href="..." ...>, the target always quoted so.
+_LINK_TARGET = re.compile(r"<a\s[^>]*?\bhref=\"([^\"]*)\"", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,11 @@ def link_count(body_html):
     return len(_LINK.findall(body_html))
 
 
+def link_targets(body_html):
+    """The addresses the links of a sanitised text point to."""
+    return set(_LINK_TARGET.findall(body_html))
+
+
 def has_approved_history(email):
     """Has this email address had a comment approved before?
 
@@ -72,8 +79,8 @@ def has_approved_history(email):
     return Comment.objects.public().by_email(email).exists()
 
 
-def decide(comment, rules, *, by_editor=False, verified_author=False):
-    """The status a new comment gets, and why (the reason goes to the log).
+def decide(comment, rules, *, by_editor=False, verified_author=False, approved_html=None):
+    """The status a new or edited comment gets, and why (the reason goes to the log).
 
     A typed email address changes nothing here: that would let anyone test
     whether an address belongs to a commenter. Only `verified_author` (the
@@ -81,6 +88,13 @@ def decide(comment, rules, *, by_editor=False, verified_author=False):
     address's history count, and the history is looked up only then, so a
     post without a key costs the same queries whatever address it names.
     The reason names no word, as the word may be part of an address.
+
+    `by_editor` is for an editor's own comment, written signed in, never for
+    a text an editor's browser saves for someone else. `approved_html` is
+    the text an editor approved, when an approved comment is edited: an edit
+    with no listed word that links nowhere that text did not stays approved
+    (a typo fix waits for nobody, whatever links were approved with it); a
+    new link is counted and waits as in a new comment.
     """
     if by_editor:
         return Decision(Comment.Status.APPROVED, "posted by an editor")
@@ -90,6 +104,8 @@ def decide(comment, rules, *, by_editor=False, verified_author=False):
     word = matching_word(DiscussionSettings.word_list(rules.moderation_words), comment)
     if word:
         return Decision(Comment.Status.PENDING, "a moderation word")
+    if approved_html is not None and link_targets(comment.body_html) <= link_targets(approved_html):
+        return Decision(Comment.Status.APPROVED, "an approved comment's edit with no new link")
     links = link_count(comment.body_html)
     if rules.hold_link_count and links >= rules.hold_link_count:
         return Decision(Comment.Status.PENDING, f"{links} links")

@@ -23,16 +23,14 @@ def _loads_id(token, *, salt, max_age):
     return value
 
 
-def comment_id_from_token(token, *, expires=True):
+def comment_id_from_token(token):
     """The comment id a token was made for.
 
     Raises signing.SignatureExpired once COMMENT_PENDING_LINK_SECONDS have
-    passed (unless `expires` is off: a published comment's page shows
-    nothing that is not public), and signing.BadSignature for anything
-    tampered with.
+    passed, on every page the token opens, and signing.BadSignature for
+    anything tampered with.
     """
-    max_age = settings.COMMENT_PENDING_LINK_SECONDS if expires else None
-    return _loads_id(token, salt=SALT, max_age=max_age)
+    return _loads_id(token, salt=SALT, max_age=settings.COMMENT_PENDING_LINK_SECONDS)
 
 
 def edit_token(comment):

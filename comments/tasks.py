@@ -85,9 +85,11 @@ def notify_editors(comment_id, site_url=""):
     """Queue mail to the editors about a comment awaiting moderation; how many.
 
     Rendered here, when the worker gets to it, so a comment approved in the
-    meantime sends nothing. The outbox delivers it, and tries again while
-    the mail server is down. Links start with DJANGO_SITE_URL; `site_url`
-    (the request's host, in development only) stands in when it is not set.
+    meantime sends nothing. The real links come first and the comment last,
+    quoted (comment_details.txt), so nothing it says can pass for ours. The
+    outbox delivers it, and tries again while the mail server is down.
+    Links start with DJANGO_SITE_URL; `site_url` (the request's host, in
+    development only) stands in when it is not set.
     """
     base_url = settings.SITE_URL or site_url
     comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
@@ -105,7 +107,8 @@ def notify_editors(comment_id, site_url=""):
     }
     subject = f"[{settings.SITE_NAME}] Please moderate: “{comment.article.title}”"
     body = render_to_string("comments/email/moderation.txt", context)
-    return len(send("moderation", recipients, subject, body))
+    html = render_to_string("comments/email/moderation.html", context)
+    return len(send("moderation", recipients, subject, body, html=html))
 
 
 def announce_published(comment_id, site_url=""):
@@ -136,7 +139,8 @@ def notify_editors_published(comment_id, site_url=""):
     }
     subject = f"[{settings.SITE_NAME}] New comment on “{comment.article.title}”"
     body = render_to_string("comments/email/published.txt", context)
-    return len(send(PUBLISHED_KIND, recipients, subject, body))
+    html = render_to_string("comments/email/published.html", context)
+    return len(send(PUBLISHED_KIND, recipients, subject, body, html=html))
 
 
 @task()

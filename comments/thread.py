@@ -12,7 +12,6 @@ import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -50,10 +49,15 @@ def _date_words(language):
     return {number: str(name) for number, name in MONTHS.items()}, _("a.m."), _("p.m.")
 
 
-@lru_cache(maxsize=1)
-def _avatar_key():
-    """The avatars' hash key: a digest of the site's secret (BLAKE2b takes 64 bytes at most)."""
-    return hashlib.sha256(b"avatar:" + settings.SECRET_KEY.encode()).digest()
+def avatar_hue(name):
+    """A colour for the initials avatar, from the name the card shows and from nothing else.
+
+    Never from the address, not even through a keyed hash: a colour drawn
+    from it would link the names one address writes under, and tell whoever
+    posts candidate addresses a few bits of the right one. The name is on
+    the card already; its colour tells nobody anything more.
+    """
+    return hashlib.blake2b(name.encode(), digest_size=1).digest()[0] % AVATAR_HUES
 
 
 @lru_cache(maxsize=1)
@@ -84,15 +88,14 @@ class Cards:
     """What every card of a page shares, looked up once per page rather than once per card.
 
     The reader's time zone, the month names and "a.m."/"p.m." of the active
-    language, and the avatar key: on a page of a hundred cards, fetching
-    them for each card cost about as much as everything else a card needs.
+    language: on a page of a hundred cards, fetching them for each card cost
+    about as much as everything else a card needs.
     """
 
     def __init__(self):
         self.zone = timezone.get_current_timezone()
         self.words = _date_words(get_language())
-        self.avatar_key = _avatar_key()
-        self.avatars = {}  # (email, name): (initials, hue); a page's authors often write again
+        self.avatars = {}  # name: (initials, hue); a page's authors often write again
 
     def local(self, moment):
         return moment.astimezone(self.zone)
@@ -100,30 +103,18 @@ class Cards:
     def display(self, moment):
         return display_datetime(moment, self.words)
 
-    def hue(self, email, name):
-        """A colour for the initials avatar, from a keyed hash nobody can reverse.
-
-        The key comes from the site's secret, so the colour says nothing
-        about the email address to anyone who does not hold it (unlike a
-        Gravatar hash). BLAKE2b takes a key itself, in one call.
-        """
-        address = (email or name).strip().lower().encode()
-        digest = hashlib.blake2b(address, key=self.avatar_key, digest_size=1).digest()
-        return digest[0] % AVATAR_HUES
-
-    def avatar(self, email, name):
+    def avatar(self, name):
         """An author's initials and avatar colour, worked out once per page."""
-        key = (email, name)
-        if key not in self.avatars:
-            self.avatars[key] = (initials(name), self.hue(email, name))
-        return self.avatars[key]
+        if name not in self.avatars:
+            self.avatars[name] = (initials(name), avatar_hue(name))
+        return self.avatars[name]
 
     def card(self, comment, *, depth, parent, can_reply, is_pending=False):
         """One comment's card in the flat list: what the template prints, worked out once."""
         url = comment.author_url
         created_at = self.local(comment.created_at)
         edited_at = comment.edited_at and self.local(comment.edited_at)
-        letters, hue = self.avatar(comment.author_email, comment.author_name)
+        letters, hue = self.avatar(comment.author_name)
         return Card(
             comment=comment,
             depth=depth,

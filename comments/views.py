@@ -5,6 +5,7 @@ from django.core import signing
 from django.http import Http404, JsonResponse, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -121,16 +122,23 @@ class AuthorsCommentPage(ArticlePageMixin, DetailView):
     the editing window is open.
     """
 
-    def own_comment(self, token, *, expires):
-        """The comment the signed token names; 404 once trashed or deleted.
+    def get(self, request, *args, **kwargs):
+        """The page for the comment the signed link names, while the link lasts.
 
-        A tampered token raises signing.BadSignature, an expired one
-        signing.SignatureExpired: each page answers those its own way.
+        A link older than COMMENT_PENDING_LINK_SECONDS gets the same 410 page
+        from each of the views it opens, a tampered one a 404; the
+        comment, once trashed or deleted, a 404 too.
         """
-        comment_id = comment_id_from_token(token, expires=expires)
-        return get_object_or_404(
+        try:
+            comment_id = comment_id_from_token(kwargs["token"])
+        except signing.SignatureExpired:
+            return render(request, "comments/pending_expired.html", status=410)
+        except signing.BadSignature:
+            raise Http404("This link is not valid.") from None
+        comment = get_object_or_404(
             Comment.objects.exclude(status=Comment.Status.TRASH), pk=comment_id
         )
+        return self.answer(comment, kwargs["token"])
 
     def show(self, comment):
         self.comment = comment
@@ -142,7 +150,9 @@ class AuthorsCommentPage(ArticlePageMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["robots"] = "noindex, nofollow"
-        context["own_comment"] = author_tools(self.comment)
+        # A signed-in editor who saved a reader's edit is told what became of it.
+        editor = editor_from_request(self.request)
+        context["own_comment"] = author_tools(self.comment, for_editor=editor is not None)
         return context
 
 
@@ -154,13 +164,7 @@ class PendingCommentView(AuthorsCommentPage):
     secret and expires after COMMENT_PENDING_LINK_SECONDS.
     """
 
-    def get(self, request, *args, **kwargs):
-        try:
-            comment = self.own_comment(kwargs["token"], expires=True)
-        except signing.SignatureExpired:
-            return render(request, "comments/pending_expired.html", status=410)
-        except signing.BadSignature:
-            raise Http404("This link is not valid.") from None
+    def answer(self, comment, token):
         if comment.is_public:
             return redirect(comment_url(comment))
         return self.show(comment)
@@ -173,19 +177,18 @@ class PendingCommentView(AuthorsCommentPage):
 class PostedCommentView(AuthorsCommentPage):
     """The article as the author of a published comment sees it right after posting.
 
-    The same signed link as a pending comment's: the page says the comment
-    is published and carries its edit link while the editing window is
-    open. The shared article page stays the same for everyone; comments.js
-    adds the edit link there from this browser's own storage.
+    The same signed link as a pending comment's, expiring as it does: the
+    page says the comment is published and carries its edit link while the
+    editing window is open. The shared article page stays the same for
+    everyone; comments.js adds the edit link there from this browser's own
+    storage.
     """
 
-    def get(self, request, *args, **kwargs):
-        try:
-            comment = self.own_comment(kwargs["token"], expires=False)
-        except signing.BadSignature:
-            raise Http404("This link is not valid.") from None
+    def answer(self, comment, token):
         if not comment.is_public:
-            return redirect(comment.author_url_for_status())
+            # The same token, not a fresh one: following it never makes a link last longer.
+            url = reverse("comments:pending", kwargs={"token": token})
+            return redirect(f"{url}#comment-{comment.pk}")
         return self.show(comment)
 
 

@@ -19,3 +19,14 @@ def pending_comment_count(context):
         if request is not None:
             request._pending_comment_count = count
     return count
+
+
+@register.filter
+def quoted(text):
+    """A visitor's text as a mail quotes it: every line starts with "> ".
+
+    Every kind of line break Python knows (a lone carriage return, the
+    Unicode line and paragraph separators...) starts a quoted line, so no
+    line of the text can pass for a line of the mail itself.
+    """
+    return "\n".join(f"> {line}".rstrip() for line in str(text).splitlines() or [""])

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -226,3 +227,18 @@ def test_comments_on_a_hidden_article_are_missing_from_the_site_comments_feed(
     texts = [item.findtext("description") for item in xml(response).findall("channel/item")]
     assert texts == ["<p>Seen in time.</p>"]
     assert hidden_article.title not in response.content.decode()
+
+
+def test_staff_without_the_permission_to_change_articles_cannot_preview(client, hidden_article):
+    client.force_login(make_user(is_staff=True))
+    response = client.get(preview_url(hidden_article))
+    assert response.status_code == 403
+    assert hidden_article.title not in response.content.decode()
+    assert "zebrafish" not in response.content.decode()
+
+
+def test_staff_with_only_the_permission_to_change_articles_can_preview(client, hidden_article):
+    staff = make_user(is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="change_article"))
+    client.force_login(staff)
+    assert client.get(preview_url(hidden_article)).status_code == 200

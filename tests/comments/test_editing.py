@@ -27,10 +27,11 @@ ORIGINAL = "Checkpoint inhibitors sound promising."
 REFUSED = "This comment cannot be edited"
 
 
-def edit(client, url, text, **extra):
-    """POST the edit form, running commit hooks (purges, mail) as a real commit would."""
+def edit(client, url, text, fields=None, **extra):
+    """POST the edit form (the text, and any other `fields` the page carries), running
+    commit hooks (purges, mail) as a real commit would."""
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return client.post(url, {"comment": text}, **extra)
+        return client.post(url, {"comment": text, **(fields or {})}, **extra)
 
 
 def edit_link(response):
@@ -379,3 +380,144 @@ def test_editors_see_the_earlier_texts_on_the_comments_admin_page(client, publis
     assert len(versions) == 1
     assert versions[0].blockquote.get_text(strip=True) == ORIGINAL
     assert "(then approved)" in versions[0].get_text(" ", strip=True)
+
+
+# --- Whoever saves it, an edit is its author's ------------------------------------------------
+
+TWO_LINKS = "Please fix my typo: https://a.example.org/ and https://b.example.org/."
+STATUS_NOTE = ".comment-status-for-editors"
+
+
+@pytest.fixture
+def held_url(client, seed_article):
+    """The edit link of a comment held for moderation (manual approval), as its author has it."""
+    response = post_comment(client, comment_data(seed_article, comment=ORIGINAL))
+    assert Comment.objects.get(body=ORIGINAL).status == Comment.Status.PENDING
+    return edit_link(client.get(response["Location"]))
+
+
+def signed_in(user):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    return browser
+
+
+def press(browser, url, text):
+    """What an editor's browser sends from the edit page it loaded: its own CSRF token."""
+    token = form_value(browser.get(url), "csrfmiddlewaretoken")
+    return edit(browser, url, text, {"csrfmiddlewaretoken": token})
+
+
+def test_an_editor_saving_a_readers_edit_with_two_links_leaves_it_held(held_url):
+    response = press(signed_in(make_editor()), held_url, TWO_LINKS)
+    comment = Comment.objects.get()
+    assert comment.body == TWO_LINKS
+    assert comment.status == Comment.Status.PENDING
+    assert response["Location"].startswith("/comments/pending/")
+
+
+def test_an_admin_saving_a_readers_edit_gets_no_privilege_either(held_url, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "x")
+    press(signed_in(admin), held_url, "Now fixed, no links.")
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+
+def test_a_disallowed_word_makes_spam_whoever_saves_the_edit(held_url, discussion_rules):
+    discussion_rules(disallowed_words="casino")
+    press(signed_in(make_editor()), held_url, "Visit my casino.")
+    assert Comment.objects.get().status == Comment.Status.SPAM
+
+
+def test_an_editor_who_saved_a_readers_edit_is_told_its_status(held_url, discussion_rules):
+    discussion_rules(disallowed_words="casino")
+    editor = signed_in(make_editor())
+    response = press(editor, held_url, "Visit my casino.")
+    note = soup(editor.get(response["Location"])).select_one(STATUS_NOTE)
+    assert "this comment is now Spam" in note.get_text(" ", strip=True)
+
+
+def test_the_author_is_not_told_their_edit_is_spam(client, held_url, discussion_rules):
+    discussion_rules(disallowed_words="casino")
+    response = edit(client, held_url, "Visit my casino.")
+    page = client.get(response["Location"])
+    assert soup(page).select_one(STATUS_NOTE) is None
+    assert "Your comment is awaiting moderation." in page.content.decode()
+
+
+def test_an_edit_without_origin_confirmed_by_an_editors_press_stays_held(held_url):
+    editor = signed_in(make_editor())
+    confirm = edit(editor, held_url, TWO_LINKS)  # another site's form: no Origin, no token
+    assert "Please check your change" in confirm.content.decode()
+    assert form_value(confirm, "confirmed") == "1"
+    fields = {name: form_value(confirm, name) for name in ("csrfmiddlewaretoken", "confirmed")}
+    saved = edit(editor, held_url, TWO_LINKS, fields)
+    assert saved.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.body == TWO_LINKS
+    assert comment.status == Comment.Status.PENDING
+
+
+def test_an_editors_own_comment_confirmed_from_the_check_page_goes_through_the_rules(
+    seed_article,
+):
+    editor = signed_in(make_editor())
+    token = form_value(editor.get(seed_article.get_absolute_url()), "csrfmiddlewaretoken")
+    data = comment_data(seed_article, comment=ORIGINAL, csrfmiddlewaretoken=token)
+    posted = post_comment(editor, data)
+    assert Comment.objects.get().status == Comment.Status.APPROVED
+    url = edit_link(editor.get(posted["Location"]))
+    confirm = edit(editor, url, TWO_LINKS)
+    fields = {name: form_value(confirm, name) for name in ("csrfmiddlewaretoken", "confirmed")}
+    edit(editor, url, TWO_LINKS, fields)
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+
+def test_an_editor_editing_their_own_comment_keeps_it_published(seed_article):
+    editor = signed_in(make_editor())
+    token = form_value(editor.get(seed_article.get_absolute_url()), "csrfmiddlewaretoken")
+    posted = post_comment(editor, comment_data(seed_article, csrfmiddlewaretoken=token))
+    press(editor, edit_link(editor.get(posted["Location"])), TWO_LINKS)
+    assert Comment.objects.get().status == Comment.Status.APPROVED
+
+
+# --- An approved comment's edit -----------------------------------------------------------------
+
+
+@pytest.fixture
+def approved_url(client, seed_article, discussion_rules):
+    """An approved comment with one link, under manual approval; its edit link."""
+    body = "Checkpoint inhibitors, see https://a.example.org/ for more."
+    response = post_comment(client, comment_data(seed_article, comment=body))
+    url = edit_link(client.get(response["Location"]))
+    Comment.objects.update(status=Comment.Status.APPROVED)
+    return url
+
+
+def test_an_approved_comments_typo_fix_stays_published(client, approved_url, seed_article):
+    response = edit(client, approved_url, "Checkpoint inhibitors, see https://a.example.org/.")
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.APPROVED
+    assert response["Location"].startswith("/comments/posted/")
+    assert comment.pk in comment_ids(Client().get(seed_article.get_absolute_url()))
+
+
+def test_an_approved_comments_edit_with_a_new_link_waits_for_an_editor(client, approved_url):
+    edit(client, approved_url, "Checkpoint inhibitors, see https://b.example.org/ instead.")
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+
+def test_an_approved_comments_edit_with_a_moderation_word_waits(
+    client, approved_url, discussion_rules
+):
+    discussion_rules(moderation_words="pharmacy")
+    edit(client, approved_url, "Checkpoint inhibitors, pharmacy https://a.example.org/.")
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+
+def test_a_typo_fix_keeps_a_comment_whose_links_an_editor_approved_published(client, seed_article):
+    body = "See https://a.example.org/ and https://b.example.org/ for the trials."
+    response = post_comment(client, comment_data(seed_article, comment=body))
+    url = edit_link(client.get(response["Location"]))
+    Comment.objects.update(status=Comment.Status.APPROVED)  # held for its two links, approved
+    edit(client, url, body.replace("trials", "trial data"))
+    assert Comment.objects.get().status == Comment.Status.APPROVED

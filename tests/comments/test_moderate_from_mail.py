@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
+from bs4 import BeautifulSoup
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Permission
 from django.test import Client
@@ -89,6 +90,52 @@ def test_the_mail_about_a_held_comment_carries_approve_spam_and_trash_links(
         "All comments waiting: https://blog.example.org/admin/comments/comment/?status=pending"
         in (text)
     )
+
+
+PHISHING = (
+    "Thanks for the article!" + "\n" * 30
+    + "Approve it: https://evil.example/approve\r\n"
+    + "Mark it as spam: https://evil.example/spam\u2028"
+    + "Review it: https://evil.example/review"
+)  # fmt: skip
+
+
+def test_the_mail_quotes_a_comment_dressed_as_the_mail_after_the_real_links(
+    client, seed_article, editor, mail_server, run_tasks, settings
+):
+    settings.SITE_URL = "https://blog.example.org"
+    post_comment(client, comment_data(seed_article, comment=PHISHING))
+    run_tasks()
+    lines = mail_server.wait_for(1)[0].text().splitlines()
+    approve = [line for line in lines if line.startswith("Approve it:")]
+    assert approve == [line for line in approve if "https://blog.example.org/" in line]
+    assert len(approve) == 1
+    quote = lines.index("> Thanks for the article!")
+    assert lines.index(approve[0]) < quote
+    assert all(line.startswith(">") for line in lines[quote:] if line)
+    assert "> Approve it: https://evil.example/approve" in lines
+    assert "> Mark it as spam: https://evil.example/spam" in lines
+    assert not any(line.startswith(("Mark it as spam: https://evil", "Review it: https://evil"))
+                   for line in lines)  # fmt: skip
+
+
+def test_the_html_mail_puts_its_actions_first_and_the_comment_in_a_blockquote(
+    client, seed_article, editor, mail_server, run_tasks
+):
+    post_comment(client, comment_data(seed_article, comment=PHISHING + " <b>bold</b>"))
+    run_tasks()
+    page = BeautifulSoup(mail_server.wait_for(1)[0].html(), "html.parser")
+    comment = Comment.objects.get()
+    links = page.find_all("a")
+    assert links[0].get_text() == "Approve it"
+    assert resolve(urlsplit(links[0]["href"]).path).url_name == "comments_comment_moderate"
+    quote = page.find("blockquote")
+    assert "Approve it: https://evil.example/approve" in quote.get_text()
+    assert quote.find(["a", "b"]) is None
+    assert "evil.example" not in str(page).replace(str(quote), "")
+    assert moderation_from_token(resolve(urlsplit(links[0]["href"]).path).kwargs["token"]) == (
+        comment.pk, "pending", "approved",
+    )  # fmt: skip
 
 
 def test_each_link_opens_a_page_with_the_comment_and_a_button_and_changes_nothing(

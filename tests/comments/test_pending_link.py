@@ -69,3 +69,37 @@ def test_link_to_an_approved_comment_leads_to_the_article(client, pending_link, 
 def test_link_to_a_trashed_comment_shows_nothing(client, pending_link):
     Comment.objects.update(status=Comment.Status.TRASH)
     assert client.get(pending_link).status_code == 404
+
+
+def after_the_link_expires(settings):
+    seconds = settings.COMMENT_PENDING_LINK_SECONDS + 5
+    return time_machine.travel(timezone.now() + timedelta(seconds=seconds))
+
+
+def posted_link(pending_link):
+    return pending_link.replace("/comments/pending/", "/comments/posted/")
+
+
+def test_the_same_link_on_the_published_comments_page_expires_too(client, pending_link, settings):
+    with after_the_link_expires(settings):
+        response = client.get(posted_link(pending_link))
+    assert response.status_code == 410
+    assert "This link has expired" in response.content.decode()
+    assert "Waiting patiently." not in response.content.decode()
+
+
+def test_an_expired_link_to_a_published_comment_answers_410_as_well(client, pending_link, settings):
+    Comment.objects.update(status=Comment.Status.APPROVED)
+    with after_the_link_expires(settings):
+        response = client.get(posted_link(pending_link))
+    assert response.status_code == 410
+
+
+def test_the_published_comments_page_never_hands_out_a_fresher_link(client, pending_link, settings):
+    halfway = timedelta(seconds=settings.COMMENT_PENDING_LINK_SECONDS // 2)
+    with time_machine.travel(timezone.now() + halfway):
+        response = client.get(posted_link(pending_link))
+    assert response.status_code == 302
+    assert response["Location"].split("#")[0] == pending_link
+    with after_the_link_expires(settings):
+        assert client.get(response["Location"]).status_code == 410

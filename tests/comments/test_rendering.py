@@ -194,3 +194,46 @@ def test_deleting_an_article_deletes_its_discussion_and_refreshes_the_lists(
     assert not Article.objects.filter(pk=other.pk).exists()
     assert not Comment.objects.filter(article_id=other.pk).exists()
     assert "Another article" not in Client().get(reverse("articles:home")).content.decode()
+
+
+# --- Avatars: initials, and a colour from nothing but the name ---------------------------------
+
+
+def avatar_classes(response, comment):
+    avatar = soup(response).select_one(f"#comment-{comment.pk} .avatar")
+    return [css for css in avatar["class"] if css.startswith("avatar-hue-")]
+
+
+def test_one_address_under_several_names_shows_the_colours_of_the_names(seed_article):
+    names = ["Ada Lovelace", "Grace Hopper", "Alan Turing", "Emmy Noether", "Lise Meitner"]
+    address = [make_comment(seed_article, author_name=name, author_email="one@example.net")
+               for name in names]  # fmt: skip
+    page = article_page(seed_article)
+    colours = {avatar_classes(page, comment)[0] for comment in address}
+    assert len(colours) > 1
+
+
+def test_one_name_shows_one_colour_whatever_the_address(seed_article):
+    comments = [
+        make_comment(seed_article, author_name="Rosa Franklin", author_email=f"r{n}@example.net")
+        for n in range(12)
+    ]
+    page = article_page(seed_article)
+    assert len({avatar_classes(page, comment)[0] for comment in comments}) == 1
+
+
+def test_two_cards_that_differ_only_by_address_are_the_same_markup(seed_article):
+    created_at = Comment._meta.get_field("created_at").default()
+    first, second = (
+        make_comment(seed_article, author_name="Rosa", author_email=email, body="Same.",
+                     created_at=created_at)
+        for email in ("first@example.net", "second@example.org")
+    )  # fmt: skip
+    page = article_page(seed_article)
+    cards = []
+    for comment in (first, second):
+        card = str(soup(page).find(id=f"comment-{comment.pk}"))
+        for where in ("comment-{}", "replytocom={}", "/comments/{}/"):
+            card = card.replace(where.format(comment.pk), where.format("N"))
+        cards.append(card)
+    assert cards[0] == cards[1]
