@@ -20,6 +20,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator, slugify
 
+from outbox.addresses import validate_mailbox
+
 from . import moderate_views
 from .admin_reply import ReplyAdminMixin
 from .models import Comment, DiscussionSettings, EditorMailPreference, PrivacyRequest
@@ -31,6 +33,7 @@ class CommenterForm(forms.Form):
     email = forms.EmailField(
         label="Commenter's email address",
         max_length=254,
+        validators=[validate_mailbox],
         widget=forms.EmailInput(attrs={"size": 40, "autofocus": True}),
     )
 
@@ -259,17 +262,21 @@ class CommentAdmin(ReplyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Export or erase the commenter's data", permissions=["change"])
     def commenter_data(self, request, queryset):
-        emails = {
-            email.lower() for email in queryset.values_list("author_email", flat=True) if email
-        }
-        if len(emails) != 1:
+        # One mailbox (outbox.addresses), however each comment spelled it; the newest spelling.
+        emails = {}
+        newest_first = queryset.order_by("-created_at", "-pk")
+        for email, key in newest_first.values_list("author_email", "author_email_key"):
+            if email:
+                emails.setdefault(key, email)
+        if len(emails) != 1 or "" in emails:
             self.message_user(
                 request,
                 "Select comments from one commenter (one email address) to export or erase.",
                 messages.WARNING,
             )
             return None
-        url = reverse("admin:comments_comment_privacy") + "?" + urlencode({"email": emails.pop()})
+        _, email = emails.popitem()
+        url = reverse("admin:comments_comment_privacy") + "?" + urlencode({"email": email})
         return HttpResponseRedirect(url)
 
     def get_urls(self):

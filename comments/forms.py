@@ -7,6 +7,7 @@ from django.core.validators import URLValidator
 from django.forms.utils import ErrorDict
 
 from articles.models import Article
+from outbox.addresses import validate_mailbox
 
 from .models import (
     MAX_BODY_LENGTH,
@@ -122,7 +123,7 @@ def email_field(**options):
     return forms.EmailField(
         label="Email",
         max_length=MAX_EMAIL_LENGTH,
-        validators=TEXT_VALIDATORS,
+        validators=[*TEXT_VALIDATORS, validate_mailbox],
         widget=forms.EmailInput(attrs={"autocomplete": "email", "size": 30}),
         error_messages={
             "required": "Please enter your email address.",

@@ -10,6 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, CachedSingleton
+from outbox.addresses import (
+    KeyedModel,
+    KeyedQuerySet,
+    MailboxKeyField,
+    mailbox_key_or_blank,
+    validate_mailbox,
+)
 from pagecache.tags import DISCUSSION
 
 from .sanitize import sanitize_comment
@@ -236,7 +243,7 @@ def move_threads_up(collector, field, sub_objs, using):
 THREAD = Coalesce("thread", "id")
 
 
-class CommentQuerySet(models.QuerySet):
+class CommentQuerySet(KeyedQuerySet):
     def public(self):
         """Comments anyone may read: approved ones, and nothing else, anywhere."""
         return self.filter(status=Comment.Status.APPROVED)
@@ -245,7 +252,9 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Comment.Status.PENDING)
 
     def by_email(self, email):
-        return self.filter(author_email__iexact=email.strip()) if email.strip() else self.none()
+        """Comments left with this address: an exact match on its mailbox key (outbox.addresses)."""
+        key = mailbox_key_or_blank(email)
+        return self.filter(author_email_key=key) if key else self.none()
 
     def threads(self):
         """One row per thread among these comments: its `key` (the top-level comment it starts
@@ -283,7 +292,7 @@ class CommentQuerySet(models.QuerySet):
         }
 
 
-class Comment(models.Model):
+class Comment(KeyedModel):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         APPROVED = "approved", "Approved"
@@ -302,7 +311,11 @@ class Comment(models.Model):
         related_name="+",
     )  # fmt: skip
     author_name = models.CharField("name", max_length=MAX_NAME_LENGTH)
-    author_email = models.EmailField("email", max_length=MAX_EMAIL_LENGTH, blank=True)
+    author_email = models.EmailField(
+        "email", max_length=MAX_EMAIL_LENGTH, blank=True, validators=[validate_mailbox]
+    )
+    # The mailbox the address reaches, as every lookup by address compares it.
+    author_email_key = MailboxKeyField(address_field="author_email")
     author_url = models.URLField("website", max_length=MAX_URL_LENGTH, blank=True)
     body = models.TextField("comment", max_length=MAX_BODY_LENGTH)
     body_html = models.TextField(editable=False, default="")
@@ -351,7 +364,7 @@ class Comment(models.Model):
                 F("article"), F("status"), THREAD, F("created_at"), name="comment_page_idx"
             ),
             models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
-            models.Index(fields=["author_email", "status"], name="comment_author_idx"),
+            models.Index(fields=["author_email_key", "status"], name="comment_author_key_idx"),
             models.Index(fields=["ip_address", "created_at"], name="comment_ip_idx"),
             models.Index(fields=["client_network", "created_at"], name="comment_network_idx"),
         ]
@@ -432,12 +445,14 @@ class CommentVersion(models.Model):
         return f"Comment {self.comment_id} as written {self.written_at:%Y-%m-%d %H:%M}"
 
 
-class PrivacyRequestQuerySet(models.QuerySet):
+class PrivacyRequestQuerySet(KeyedQuerySet):
     def by_email(self, email):
-        return self.filter(email__iexact=email.strip()) if email.strip() else self.none()
+        """Requests made for this address's mailbox (outbox.addresses)."""
+        key = mailbox_key_or_blank(email)
+        return self.filter(email_key=key) if key else self.none()
 
 
-class PrivacyRequest(models.Model):
+class PrivacyRequest(KeyedModel):
     """A commenter's request, made on the site, for a mailed link to their data.
 
     The address is kept so the worker can look it up and mail the link, and
@@ -459,6 +474,7 @@ class PrivacyRequest(models.Model):
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     email = models.EmailField(max_length=MAX_EMAIL_LENGTH, blank=True)
+    email_key = MailboxKeyField(address_field="email")
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.QUEUED)
     requested_at = models.DateTimeField(default=timezone.now)
     mailed_at = models.DateTimeField(null=True, blank=True)
@@ -473,7 +489,7 @@ class PrivacyRequest(models.Model):
         verbose_name = "privacy request"
         ordering = ["-requested_at", "-pk"]
         indexes = [
-            models.Index(fields=["email"], name="privacy_request_email_idx"),
+            models.Index(fields=["email_key"], name="privacy_request_key_idx"),
             models.Index(fields=["requested_at"], name="privacy_request_time_idx"),
         ]
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from guard.ratelimit import hit
+from outbox.addresses import mailbox_key
 
 from .models import PrivacyRequest
 from .privacy import comments_by, erase_commenter, export_commenter
@@ -48,7 +49,7 @@ def request_link(kind, email, site_url="", now=None):
 
     address_count = hit(
         "privacy-address",
-        email.strip().lower(),
+        mailbox_key(email),  # one count per mailbox, however the address is spelled
         window_seconds=ADDRESS_WINDOW_SECONDS,
         now=now,
     )

@@ -20,7 +20,7 @@ from outbox.models import Mail
 from outbox.sending import send
 
 from .models import Comment, EditorMailPreference, PrivacyRequest
-from .privacy import comments_by
+from .privacy import stored_address
 from .signing import moderation_token, privacy_token
 
 EDITORS_GROUP = "Editors"
@@ -147,16 +147,20 @@ def notify_editors_published(comment_id, site_url=""):
 def send_privacy_link(request_id, site_url=""):
     """Mail the link a commenter asked for, if comments were left with the address; 1 if sent.
 
-    The address is looked up here, in the worker, so the page that took the
-    request answered the same whether or not it was known. The task holds
-    the request's id only, never the address.
+    The link goes to the address as stored with those comments, never as
+    typed: a look-alike finds nobody's comments, and another spelling of the
+    same mailbox sends the link to that mailbox as stored. The address is
+    looked up here, in the worker, so the page that took the request
+    answered the same whether or not it was known. The task holds the
+    request's id only, never the address.
     """
     privacy_request = PrivacyRequest.objects.filter(
         pk=request_id, outcome=PrivacyRequest.Outcome.QUEUED
     ).first()
     if privacy_request is None:
         return 0
-    if not privacy_request.email or not comments_by(privacy_request.email).exists():
+    address = stored_address(privacy_request.email) if privacy_request.email else None
+    if address is None:
         privacy_request.outcome = PrivacyRequest.Outcome.NO_DATA
         privacy_request.save(update_fields=["outcome"])
         return 0
@@ -171,7 +175,7 @@ def send_privacy_link(request_id, site_url=""):
     action = "Erase" if context["is_erase"] else "Download"
     subject = f"[{settings.SITE_NAME}] {action} your comments’ data"
     body = render_to_string("comments/email/privacy_link.txt", context)
-    sent = send("privacy-link", privacy_request.email, subject, body)
+    sent = send("privacy-link", address, subject, body)
     privacy_request.outcome = PrivacyRequest.Outcome.MAILED
     privacy_request.mailed_at = timezone.now()
     privacy_request.save(update_fields=["outcome", "mailed_at"])

@@ -11,6 +11,7 @@ import itertools
 from array import array
 from collections import Counter
 from datetime import UTC, datetime
+from operator import attrgetter
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -33,6 +34,7 @@ from comments.models import (
 )
 from comments.sanitize import is_safe_url, sanitize_comment
 from guard.clientaddr import limit_address
+from outbox.addresses import mailbox_key_or_blank
 from pagecache.tags import ARTICLES, article_tag, comments_tag, purge
 
 from .models import DeletedImport, OldAddress
@@ -61,10 +63,7 @@ def author_for_import(login, email="", display_name="", first_name="", last_name
     """
     name = " ".join((display_name or f"{first_name} {last_name}").split()) or login
     name = name[:150] or "Imported author"
-    match = Q(username__iexact=login) if login else Q(pk__in=[])
-    if email:
-        match |= Q(email__iexact=email)
-    user = get_user_model().objects.filter(match).order_by("pk").first()
+    user = account_for_import(login, email)
     if user is not None:
         person = Person.objects.for_user(user).first()
         if person is not None:
@@ -89,8 +88,27 @@ def free_person_slug(name):
         slug = f"{base}-{n}"
 
 
+def account_for_import(login, email=""):
+    """The oldest account with this login (in any case) or an address of the same mailbox.
+
+    Addresses compare by their mailbox key (outbox.addresses), never by the
+    database's case folding. The accounts' table keeps no key, so they are
+    compared here: they are the editors' accounts, a short list.
+    """
+    accounts = get_user_model().objects.order_by("pk")
+    found = [accounts.filter(username__iexact=login).first()] if login else []
+    key = mailbox_key_or_blank(email)
+    if key:
+        same = (
+            user for user in accounts.exclude(email="") if mailbox_key_or_blank(user.email) == key
+        )
+        found.append(next(same, None))
+    return min(filter(None, found), key=attrgetter("pk"), default=None)
+
+
 def valid_email(email):
-    if not email or len(email) > MAX_EMAIL_LENGTH:
+    """An address a comment may keep: Django's validator and the mailbox rule both take it."""
+    if not email or len(email) > MAX_EMAIL_LENGTH or not mailbox_key_or_blank(email):
         return False
     try:
         EmailValidator()(email)

@@ -1,7 +1,9 @@
 from django.db import models
 
+from .addresses import KeyedModel, KeyedQuerySet, MailboxKeyField
 
-class Mail(models.Model):
+
+class Mail(KeyedModel):
     """One message to one address: waiting, sent, or given up.
 
     The text waits here (not in the task queue) until it is sent, then is
@@ -16,6 +18,7 @@ class Mail(models.Model):
 
     kind = models.CharField(max_length=40, help_text="What the mail is for.")
     to = models.EmailField(max_length=254)
+    to_key = MailboxKeyField(address_field="to")
     subject = models.CharField(max_length=300)
     text = models.TextField(blank=True)
     html = models.TextField(blank=True)
@@ -25,10 +28,12 @@ class Mail(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
+    objects = KeyedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
-            models.Index(fields=["to", "created_at"], name="outbox_mail_to_idx"),
+            models.Index(fields=["to_key", "created_at"], name="outbox_mail_to_key_idx"),
             models.Index(fields=["created_at"], name="outbox_mail_created_idx"),
         ]
 

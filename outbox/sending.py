@@ -9,6 +9,7 @@ passed: a mail server that is down delays mail and loses none.
 
 from django.db import transaction
 
+from .addresses import mailbox_key_or_blank
 from .models import Mail
 from .tasks import deliver
 
@@ -28,5 +29,6 @@ def send(kind, to, subject, text, *, html="", headers=None):
 
 
 def mails_to(email):
-    """The record of mail sent or waiting for this address."""
-    return Mail.objects.filter(to__iexact=email.strip()) if email.strip() else Mail.objects.none()
+    """The record of mail sent or waiting for this address's mailbox (outbox.addresses)."""
+    key = mailbox_key_or_blank(email)
+    return Mail.objects.filter(to_key=key) if key else Mail.objects.none()

@@ -9,24 +9,25 @@ trusted under it: typing the address earns nothing.
 from django.db import models
 from django.utils import timezone
 
-
-def normal_email(email):
-    """An address as these tables keep and compare it: trimmed, lower case."""
-    return (email or "").strip().lower()
+from outbox.addresses import KeyedModel, KeyedQuerySet, MailboxKeyField, mailbox_key_or_blank
 
 
-class CommenterQuerySet(models.QuerySet):
+class CommenterQuerySet(KeyedQuerySet):
     def verified(self):
         """Addresses whose owner confirmed a link: the only ones that receive notices."""
         return self.filter(verified_at__isnull=False)
 
     def by_email(self, email):
-        email = normal_email(email)
-        return self.filter(email=email) if email else self.none()
+        """The commenter of this address's mailbox (outbox.addresses), if any."""
+        key = mailbox_key_or_blank(email)
+        return self.filter(email_key=key) if key else self.none()
 
 
-class Commenter(models.Model):
-    email = models.EmailField(max_length=254, unique=True)
+class Commenter(KeyedModel):
+    # Where its mail goes: the address as stored with the comment that first asked.
+    email = models.EmailField(max_length=254)
+    # One commenter per mailbox.
+    email_key = MailboxKeyField(address_field="email", unique=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     verified_at = models.DateTimeField(null=True, blank=True)
     # When the mail held back by the hourly cap goes out as one digest.

@@ -22,8 +22,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from comments.models import Comment, DiscussionSettings
+from outbox.addresses import mailbox_key_or_blank
 
-from .models import Commenter, CommenterKey, Notice, Subscription, normal_email
+from .models import Commenter, CommenterKey, Notice, Subscription
 from .tasks import send_confirmation, tell_subscribers
 
 KEY_BYTES = 32
@@ -52,7 +53,7 @@ def verified_commenter(email, key):
     if found is None:
         return None
     commenter = found.commenter
-    if not commenter.is_verified or commenter.email != normal_email(email):
+    if not commenter.is_verified or commenter.email_key != mailbox_key_or_blank(email):
         return None
     return commenter
 
@@ -110,7 +111,7 @@ def confirm(verification):
         if (
             comment is not None
             and comment.status in (Comment.Status.PENDING, Comment.Status.APPROVED)
-            and normal_email(comment.author_email) == commenter.email
+            and comment.author_email_key == commenter.email_key
         ):
             Subscription.objects.get_or_create(comment=comment, commenter=commenter)
         CommenterKey.objects.create(commenter=commenter, digest=key_digest(key))

@@ -21,7 +21,7 @@ from comments.models import Comment, DiscussionSettings
 from outbox.models import Mail
 from outbox.sending import send
 
-from .models import Commenter, Notice, Subscription, Verification, normal_email
+from .models import Commenter, Notice, Subscription, Verification
 from .signing import confirm_token, unsubscribe_token
 
 logger = logging.getLogger(__name__)
@@ -51,11 +51,13 @@ def send_confirmation(comment_id, site_url=""):
     """
     comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
     live = (Comment.Status.PENDING, Comment.Status.APPROVED)
-    if comment is None or comment.status not in live or not normal_email(comment.author_email):
+    if comment is None or comment.status not in live or not comment.author_email_key:
         return False
     now = timezone.now()
     with transaction.atomic():
-        commenter, _ = Commenter.objects.get_or_create(email=normal_email(comment.author_email))
+        commenter, _ = Commenter.objects.get_or_create(
+            email_key=comment.author_email_key, defaults={"email": comment.author_email}
+        )
         commenter = Commenter.objects.select_for_update().get(pk=commenter.pk)
         recent = commenter.verifications.filter(created_at__gt=now - timedelta(days=1))
         if recent.filter(created_at__gt=now - RESEND_AFTER).exists() or (
@@ -75,7 +77,7 @@ def send_confirmation(comment_id, site_url=""):
         }
         send(
             "confirm",
-            commenter.email,
+            comment.author_email,
             f"[{settings.SITE_NAME}] Please confirm your email address",
             render_to_string("subscriptions/email/confirm.txt", context),
             html=render_to_string("subscriptions/email/confirm.html", context),
@@ -108,14 +110,14 @@ def tell_subscribers(comment_ids, held):
         followers[subscription.comment_id].append(subscription.commenter)
     sent = 0
     for comment in comments:
-        author = normal_email(comment.author_email)
+        author = comment.author_email_key
         if comment.parent_id and comment.parent.is_public:
             for commenter in followers[comment.parent_id]:
-                if commenter.email != author:
+                if commenter.email_key != author:
                     sent += notify(commenter, Notice.Kind.REPLY, comment)
         if held:
             for commenter in followers[comment.pk]:
-                if commenter.email == author:
+                if author and commenter.email_key == author:
                     sent += notify(commenter, Notice.Kind.APPROVED, comment)
     return sent
 
@@ -149,7 +151,7 @@ def _recent_notices(commenter, now, cap):
     if cap <= 0:
         return []
     mails = Mail.objects.filter(
-        to=commenter.email, kind__in=NOTICE_KINDS, created_at__gt=now - CAP_WINDOW
+        to_key=commenter.email_key, kind__in=NOTICE_KINDS, created_at__gt=now - CAP_WINDOW
     )
     return list(mails.order_by("-created_at").values_list("created_at", flat=True)[:cap])
 

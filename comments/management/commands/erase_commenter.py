@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from comments.privacy import comments_by, erase_commenter
+from outbox.addresses import RefusedAddress, mailbox_key
 
 
 class Command(BaseCommand):
@@ -14,6 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
 
     def handle(self, email, yes=False, **options):
+        try:
+            mailbox_key(email)
+        except RefusedAddress as refused:
+            raise CommandError(refused.message) from None
         count = comments_by(email).count()
         if not count:
             self.stdout.write(f"No comments were left with {email}.")

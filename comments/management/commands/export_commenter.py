@@ -1,8 +1,9 @@
 import json
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from comments.privacy import export_commenter
+from outbox.addresses import RefusedAddress, mailbox_key
 
 
 class Command(BaseCommand):
@@ -13,6 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("--output", "-o", help="Write to this file instead of standard output.")
 
     def handle(self, email, output=None, **options):
+        try:
+            mailbox_key(email)
+        except RefusedAddress as refused:
+            raise CommandError(refused.message) from None
         document = json.dumps(export_commenter(email), indent=2, ensure_ascii=False)
         if output:
             with open(output, "w", encoding="utf-8") as handle:
