@@ -56,9 +56,12 @@ def test_every_relative_link_and_anchor_finds_its_target(doc):
         destination = (doc.parent / unquote(parts.path)).resolve() if parts.path else doc
         if not destination.exists():
             broken.append(f"{target}: no such file")
-        elif parts.fragment and destination.suffix == ".md":
-            if unquote(parts.fragment) not in github_anchors(destination.read_text()):
-                broken.append(f"{target}: no such heading in {doc_id(destination)}")
+        elif (
+            parts.fragment
+            and destination.suffix == ".md"
+            and unquote(parts.fragment) not in github_anchors(destination.read_text())
+        ):
+            broken.append(f"{target}: no such heading in {doc_id(destination)}")
     assert broken == []
 
 
