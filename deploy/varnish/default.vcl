@@ -9,6 +9,7 @@
 # - Editors (session cookie) and every write go straight to the app.
 # - Text is kept gzipped (compressed once, when fetched) and sent gzipped to
 #   every reader whose browser accepts it; Varnish unzips it for the rest.
+# - Query parameters the app does not read are dropped (keep_read_parameters).
 # - `X-Cache: HIT | MISS | PASS` on every response says what happened.
 #
 vcl 4.1;
@@ -74,7 +75,39 @@ sub vcl_recv {
     # Other cookies (the comment form's CSRF cookie) change nothing on a
     # shared page, so they do not stop a lookup; they stay on the request in
     # case it goes to the app, which decides what is shared (see below).
+    call keep_read_parameters;
     return (hash);
+}
+
+# The query parameters the app reads, the one list of them. Every other one
+# is dropped before the lookup and never reaches the app, so `?x=1`, `?x=2`
+# or `?utm_source=…` make no new object and no new render. Keep it in step
+# with the code that reads request.GET:
+#   p           /?p=ID, an old WordPress address (importers.middleware), and
+#               the pages of sitemap.xml (django.contrib.sitemaps)
+#   replytocom  the reply form (comments.discussion); old WordPress comment links
+#   page        the pages of the home, tag, author and search lists (ListView)
+#   q           the search (articles.views.SearchView), on /search/ only
+# p, replytocom and page are kept when they are numbers (page may be `last`),
+# without leading zeros; a name given twice keeps its last value, the one
+# Django reads; the rest is sorted by name. Paths of pages made for one
+# visitor or action (/admin/, /comments/, /subscriptions/) are never kept:
+# their query goes to the app as sent.
+sub keep_read_parameters {
+    if (req.url !~ "\?" || req.url ~ "^/(admin|comments|subscriptions)/") {
+        return;
+    }
+    if (req.url ~ "^/search/\?") {
+        set req.url = regsuball(req.url,
+            "(?<=[?&])(?!q=|(?:p|replytocom|page)=[0-9]{1,20}(?:&|$)|page=last(?:&|$))[^&]*&?", "");
+    } else {
+        set req.url = regsuball(req.url,
+            "(?<=[?&])(?!(?:p|replytocom|page)=[0-9]{1,20}(?:&|$)|page=last(?:&|$))[^&]*&?", "");
+    }
+    set req.url = regsuball(req.url, "(?<=[?&])(p|replytocom|page)=0+(?=[0-9])", "\1=");
+    set req.url = regsuball(req.url,
+        "(?<=[?&])(p|replytocom|page|q)=[^&]*&(?=(?:[^&]*&)*\1=)", "");
+    set req.url = regsub(std.querysort(req.url), "[?&]+$", "");
 }
 
 sub vcl_hash {
