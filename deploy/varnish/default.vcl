@@ -1,6 +1,7 @@
 #
-# Varnish 7 in front of Immunoblog's gunicorn servers (Debian: apt-get install
-# varnish varnish-modules). README.md, "Running in production", shows the whole layout.
+# Varnish 7 in front of Immunoblog's app servers, nginx then gunicorn (Debian:
+# apt-get install varnish varnish-modules). README.md, "Running in production",
+# shows the whole layout.
 #
 # - Anonymous shared pages are kept as long as the app's Surrogate-Control
 #   max-age says, and purged by tag: the app sends `PURGE` with an
@@ -18,12 +19,14 @@ import proxy;
 import std;
 import xkey;
 
-# The app server. Several: declare one backend each and spread requests with
-# vmod directors (new app = directors.round_robin(); app.add_backend(...) in
-# vcl_init, then set req.backend_hint = app.backend(); in vcl_recv).
+# The app server: nginx (deploy/nginx/immunoblog.conf) on port 8080, which
+# reads each request whole before its gunicorn sees it. Several: declare one
+# backend each and spread requests with vmod directors (new app =
+# directors.round_robin(); app.add_backend(...) in vcl_init, then set
+# req.backend_hint = app.backend(); in vcl_recv).
 backend default {
     .host = "127.0.0.1";
-    .port = "8000";
+    .port = "8080";
     .connect_timeout = 2s;
     .first_byte_timeout = 60s;
 }
