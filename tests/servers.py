@@ -8,12 +8,15 @@ and is stopped, with its workers, when the `with` block ends.
 
 `running_varnish` puts Varnish (deploy/varnish/default.vcl) in front of a
 server the same way: its own working directory, stopped when the block ends.
+`running_nginx` does the same with nginx (deploy/nginx/immunoblog.conf), the
+buffering proxy that stands between Varnish and gunicorn in production.
 """
 
 import http.client
 import ipaddress
 import itertools
 import os
+import pwd
 import re
 import secrets
 import shutil
@@ -231,13 +234,14 @@ class Browser:
     """A minimal HTTP client with a cookie jar of its own; it never follows redirects.
 
     `proxied` = (reader's address, TLS or not) makes it speak PROXY protocol,
-    as the TLS proxy in front of Varnish does.
+    as the TLS proxy in front of Varnish does; `headers` go with every request.
     """
 
     host: str
     port: int
     cookies: dict = field(default_factory=dict)
     proxied: tuple | None = None
+    headers: dict = field(default_factory=dict)  # sent with every request
 
     @property
     def origin(self):
@@ -249,7 +253,7 @@ class Browser:
         return ProxiedConnection(self.host, self.port, *self.proxied, timeout=30)
 
     def request(self, method, path, body=None, headers=None):
-        headers = dict(headers or {})
+        headers = {**self.headers, **(headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         connection = self._connection()
@@ -289,17 +293,17 @@ class Server:
         return self.log_path.read_text(errors="replace")
 
 
-def _wait_until_listening(process, port, log_path, timeout):
+def _wait_until_listening(process, port, log_path, timeout, name="gunicorn"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"gunicorn exited early:\n{log_path.read_text()}")
+            raise AssertionError(f"{name} exited early:\n{log_path.read_text()}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.1)
-    raise AssertionError(f"gunicorn did not listen on port {port}:\n{log_path.read_text()}")
+    raise AssertionError(f"{name} did not listen on port {port}:\n{log_path.read_text()}")
 
 
 def _stop(process):
@@ -517,5 +521,81 @@ def running_varnish(backend_port, workdir, *, port=None, timeout=30):
     try:
         _wait_until_varnish_runs(varnish, timeout)
         yield varnish
+    finally:
+        _stop(process)
+
+
+# --- nginx between Varnish and gunicorn ----------------------------------------
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+NGINX_SITE_PATH = ROOT / "deploy" / "nginx" / "immunoblog.conf"
+
+
+def nginx_site(backend_port, port, access_log):
+    """deploy/nginx/immunoblog.conf on 127.0.0.1:`port`, in front of gunicorn on `backend_port`."""
+    site = NGINX_SITE_PATH.read_text()
+    replacements = [
+        (r"server 127\.0\.0\.1:\d+;", f"server 127.0.0.1:{backend_port};"),
+        (r"listen \d+;", f"listen 127.0.0.1:{port};"),
+        (r"access_log \S+ immunoblog_private;", f"access_log {access_log} immunoblog_private;"),
+    ]
+    for pattern, replacement in replacements:
+        site, count = re.subn(pattern, replacement, site)
+        assert count == 1, f"immunoblog.conf no longer has one match for {pattern}"
+    return site
+
+
+@dataclass
+class Nginx:
+    port: int
+    workdir: Path
+    process: subprocess.Popen
+
+    @property
+    def origin(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def browser(self):
+        return Browser("127.0.0.1", self.port)
+
+    def access_log(self):
+        path = self.workdir / "access.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def log(self):
+        return (self.workdir / "error.log").read_text(errors="replace")
+
+
+@contextmanager
+def running_nginx(backend_port, workdir, *, timeout=20):
+    """nginx with deploy/nginx/immunoblog.conf before 127.0.0.1:`backend_port`, stopped on exit.
+
+    It answers on a free 127.0.0.1 port, in the foreground as a child of this
+    process, with its logs, temporary files and pid in `workdir`. Run as
+    root, its workers stay root, so that a private temporary directory will do.
+    """
+    workdir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    (workdir / "immunoblog.conf").write_text(nginx_site(backend_port, port, workdir / "access.log"))
+    temporary = "".join(
+        f"    {kind}_temp_path {workdir / kind};\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n" if os.geteuid() == 0 else ""
+    (workdir / "nginx.conf").write_text(
+        f"daemon off;\n{user}worker_processes 1;\npid {workdir / 'nginx.pid'};\n"
+        f"error_log {workdir / 'error.log'} info;\n"
+        "events { worker_connections 256; }\n"
+        f"http {{\n{temporary}    include {workdir / 'immunoblog.conf'};\n}}\n"
+    )
+    command = [NGINX, "-p", str(workdir), "-c", str(workdir / "nginx.conf"), "-e", "stderr"]
+    with open(workdir / "nginx.out", "wb") as out:
+        process = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    nginx = Nginx(port, workdir, process)
+    try:
+        _wait_until_listening(process, port, workdir / "nginx.out", timeout, name="nginx")
+        yield nginx
     finally:
         _stop(process)

@@ -1,6 +1,7 @@
 #
-# Varnish 7 in front of Immunoblog's gunicorn servers (Debian: apt-get install
-# varnish varnish-modules). README.md, "Running in production", shows the whole layout.
+# Varnish 7 in front of Immunoblog's app servers, nginx then gunicorn (Debian:
+# apt-get install varnish varnish-modules). README.md, "Running in production",
+# shows the whole layout.
 #
 # - Anonymous shared pages are kept as long as the app's Surrogate-Control
 #   max-age says, and purged by tag: the app sends `PURGE` with an
@@ -9,6 +10,7 @@
 # - Editors (session cookie) and every write go straight to the app.
 # - Text is kept gzipped (compressed once, when fetched) and sent gzipped to
 #   every reader whose browser accepts it; Varnish unzips it for the rest.
+# - Query parameters the app does not read are dropped (keep_read_parameters).
 # - `X-Cache: HIT | MISS | PASS` on every response says what happened.
 #
 vcl 4.1;
@@ -17,12 +19,14 @@ import proxy;
 import std;
 import xkey;
 
-# The app server. Several: declare one backend each and spread requests with
-# vmod directors (new app = directors.round_robin(); app.add_backend(...) in
-# vcl_init, then set req.backend_hint = app.backend(); in vcl_recv).
+# The app server: nginx (deploy/nginx/immunoblog.conf) on port 8080, which
+# reads each request whole before its gunicorn sees it. Several: declare one
+# backend each and spread requests with vmod directors (new app =
+# directors.round_robin(); app.add_backend(...) in vcl_init, then set
+# req.backend_hint = app.backend(); in vcl_recv).
 backend default {
     .host = "127.0.0.1";
-    .port = "8000";
+    .port = "8080";
     .connect_timeout = 2s;
     .first_byte_timeout = 60s;
 }
@@ -74,7 +78,39 @@ sub vcl_recv {
     # Other cookies (the comment form's CSRF cookie) change nothing on a
     # shared page, so they do not stop a lookup; they stay on the request in
     # case it goes to the app, which decides what is shared (see below).
+    call keep_read_parameters;
     return (hash);
+}
+
+# The query parameters the app reads, the one list of them. Every other one
+# is dropped before the lookup and never reaches the app, so `?x=1`, `?x=2`
+# or `?utm_source=…` make no new object and no new render. Keep it in step
+# with the code that reads request.GET:
+#   p           /?p=ID, an old WordPress address (importers.middleware), and
+#               the pages of sitemap.xml (django.contrib.sitemaps)
+#   replytocom  the reply form (comments.discussion); old WordPress comment links
+#   page        the pages of the home, tag, author and search lists (ListView)
+#   q           the search (articles.views.SearchView), on /search/ only
+# p, replytocom and page are kept when they are numbers (page may be `last`),
+# without leading zeros; a name given twice keeps its last value, the one
+# Django reads; the rest is sorted by name. Paths of pages made for one
+# visitor or action (/admin/, /comments/, /subscriptions/) are never kept:
+# their query goes to the app as sent.
+sub keep_read_parameters {
+    if (req.url !~ "\?" || req.url ~ "^/(admin|comments|subscriptions)/") {
+        return;
+    }
+    if (req.url ~ "^/search/\?") {
+        set req.url = regsuball(req.url,
+            "(?<=[?&])(?!q=|(?:p|replytocom|page)=[0-9]{1,20}(?:&|$)|page=last(?:&|$))[^&]*&?", "");
+    } else {
+        set req.url = regsuball(req.url,
+            "(?<=[?&])(?!(?:p|replytocom|page)=[0-9]{1,20}(?:&|$)|page=last(?:&|$))[^&]*&?", "");
+    }
+    set req.url = regsuball(req.url, "(?<=[?&])(p|replytocom|page)=0+(?=[0-9])", "\1=");
+    set req.url = regsuball(req.url,
+        "(?<=[?&])(p|replytocom|page|q)=[^&]*&(?=(?:[^&]*&)*\1=)", "");
+    set req.url = regsub(std.querysort(req.url), "[?&]+$", "");
 }
 
 sub vcl_hash {

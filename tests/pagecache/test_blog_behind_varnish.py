@@ -301,3 +301,33 @@ def test_a_comment_post_goes_to_the_app(varnish):
     assert response.headers["X-Cache"] == "PASS"
     # Without a token the app answers itself: a page to confirm the comment.
     assert "Hello" in response.text
+
+
+# --- Old addresses --------------------------------------------------------------------------
+
+WORDPRESS_EXPORT = servers.ROOT / "tests" / "data" / "wordpress.xml"
+
+
+@pytest.fixture(scope="module")
+def imported(blog):
+    """tests/data/wordpress.xml imported, so the blog knows the old blog's addresses."""
+    servers.manage("import_wordpress", str(WORDPRESS_EXPORT), env=blog.setup_env())
+
+
+# A corpus of one behaviour, through one Varnish.
+OLD_ADDRESSES = [
+    "/?p=101",
+    "/?p=101&utm_source=feed",
+    "/?p=101&replytocom=202",
+    "/t-cells-and-the-thymus/?replytocom=202",
+    "/2023/05/01/t-cells-and-the-thymus/?replytocom=202&x=1",
+]
+
+
+@pytest.mark.usefixtures("imported")
+def test_old_addresses_redirect_through_varnish_as_they_do_from_the_app(blog, varnish):
+    for old in OLD_ADDRESSES:
+        direct = blog.server.browser().get(old)
+        through = varnish.browser().get(old)
+        assert direct.status == 301, old
+        assert (through.status, through.headers["Location"]) == (301, direct.headers["Location"])

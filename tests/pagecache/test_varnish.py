@@ -108,6 +108,48 @@ def test_the_app_sees_the_readers_address_last_in_x_forwarded_for(varnish, app):
     assert request.headers["X-Forwarded-For"].split(",")[-1].strip() == READER
 
 
+# --- Query strings ---------------------------------------------------------------------
+
+
+def test_query_parameters_the_app_does_not_read_make_no_new_object(varnish, app, page):
+    path, _ = page
+    browser = varnish.browser()
+    states = [
+        browser.get(f"{path}{query}").headers["X-Cache"]
+        for query in ("?x=1", "?x=2", "?utm_source=feed&fbclid=abc", "")
+    ]
+    assert states == ["MISS", "HIT", "HIT", "HIT"]
+    assert [request.path for request in app.requests if request.path.startswith(path)] == [path]
+
+
+# (what a reader asks for, what the app is asked): a corpus of one behaviour.
+QUERIES = [
+    ("/?p=101", "/?p=101"),
+    ("/index.php?p=101&utm_source=x", "/index.php?p=101"),
+    ("/?replytocom=202&p=101&x=1", "/?p=101&replytocom=202"),
+    ("/t-cells-and-the-thymus/?replytocom=202", "/t-cells-and-the-thymus/?replytocom=202"),
+    ("/articles/a/?replytocom=0007", "/articles/a/?replytocom=7"),
+    ("/tag/cancer/?page=2&sort=new", "/tag/cancer/?page=2"),
+    ("/?page=last", "/?page=last"),
+    ("/?page=2&page=3", "/?page=3"),  # Django reads the last one
+    ("/?page=two", "/"),
+    ("/?p=1" + "0" * 30, "/"),
+    ("/sitemap.xml?p=2", "/sitemap.xml?p=2"),
+    ("/search/?x=1&q=t+cells&page=2", "/search/?page=2&q=t+cells"),
+    ("/?q=anything", "/"),  # only the search reads q
+    ("/?&&x&p=5&&", "/?p=5"),
+    ("/admin/login/?next=/admin/&x=1", "/admin/login/?next=/admin/&x=1"),
+    ("/comments/privacy/?x=1", "/comments/privacy/?x=1"),
+    ("/subscriptions/x/?x=1", "/subscriptions/x/?x=1"),
+]
+
+
+@pytest.mark.parametrize(("asked", "fetched"), QUERIES)
+def test_only_the_query_parameters_the_app_reads_reach_it(varnish, app, asked, fetched):
+    varnish.browser().get(asked)
+    assert app.requests[-1].path == fetched
+
+
 # --- What is never kept ------------------------------------------------------------------
 
 
