@@ -170,7 +170,9 @@ def test_updated_line_follows_the_text_not_any_save(author, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         article.save()
     updated = html(Client().get(article.get_absolute_url())).select_one(".byline .updated time")
-    assert datetime.fromisoformat(updated["datetime"]) == article.content_changed_at
+    assert datetime.fromisoformat(updated["datetime"]) == article.content_changed_at.replace(
+        microsecond=0
+    )
 
 
 # --- The same rendering on every path ---------------------------------------------------
