@@ -488,8 +488,24 @@ class Article(models.Model):
             return None
         return shift_months(self.reviewed_on, settings.ARTICLE_REVIEW_DUE_MONTHS)
 
-    def meta_tags(self, canonical_url, site_name):
-        """The <meta> tags of the article page, as (attribute, key, value) triples."""
+    def meta_tags(self, canonical_url, site_name, title=None, description=None):
+        """The <meta> tags of the article page, as (attribute, key, value) triples.
+
+        A page of the article's discussion gives its own `title` and
+        `description`: it is a web page about the article, not the article again.
+        """
+        if title is not None:
+            return [
+                ("name", "description", description),
+                ("property", "og:type", "website"),
+                ("property", "og:site_name", site_name),
+                ("property", "og:title", title),
+                ("property", "og:description", description),
+                ("property", "og:url", canonical_url),
+                ("name", "twitter:card", "summary"),
+                ("name", "twitter:title", title),
+                ("name", "twitter:description", description),
+            ]
         tags = [
             ("name", "description", self.description),
             ("name", "keywords", ", ".join(self.seo_keywords)),
@@ -509,13 +525,18 @@ class Article(models.Model):
         tags.extend(("property", "article:tag", tag.name) for tag in self.tag_list)
         return [tag for tag in tags if tag[2]]
 
+    def schema_id(self, page_url):
+        """The BlogPosting's @id, the same on every page that names the article: its own
+        URL (made absolute against the page's) and #article."""
+        return f"{urljoin(page_url, self.get_absolute_url())}#article"
+
     def schema(self, canonical_url, extra=None):
         """The JSON-LD of the article page, as a dict: a @graph of two nodes.
 
         The MedicalWebPage (who reviewed it, when) has the BlogPosting as its
         mainEntity; `extra` (the discussion's comments) goes into the posting.
         """
-        posting_id = f"{canonical_url}#article"
+        posting_id = self.schema_id(canonical_url)
         posting = {
             "@type": "BlogPosting",
             "@id": posting_id,
@@ -544,6 +565,25 @@ class Article(models.Model):
             page["reviewedBy"] = self.reviewer.schema(canonical_url)
             page["lastReviewed"] = self.reviewed_on.isoformat()
         return {"@context": "https://schema.org", "@graph": [page, posting]}
+
+    def discussion_page_schema(self, page_url, name, comments):
+        """The JSON-LD of a page of the article's discussion (comment-page-N): a WebPage
+        that is part of the article and about it, carrying the page's `comments`.
+
+        The article itself is described once, on its own page, under schema_id();
+        this page only points at it, so no second BlogPosting appears.
+        """
+        article = {"@id": self.schema_id(page_url)}
+        page = {
+            "@type": "WebPage",
+            "@id": page_url,
+            "url": page_url,
+            "name": name,
+            "isPartOf": article,
+            "about": article,
+            "comment": comments,
+        }
+        return {"@context": "https://schema.org", "@graph": [page]}
 
 
 class Reference(models.Model):
