@@ -55,6 +55,12 @@ class PersonQuerySet(models.QuerySet):
             return self.none()
         return self.filter(user=user)
 
+    def credited(self):
+        """People credited on a published article (author or reviewer): those with a profile
+        page."""
+        published = Article.objects.published()
+        return self.filter(Q(articles__in=published) | Q(reviews__in=published)).distinct()
+
 
 class Person(models.Model):
     """An author or medical reviewer as readers see them: a public, editorial record."""
