@@ -90,6 +90,12 @@ class Person(models.Model):
         related_name="person",
         help_text="The editor account this person writes with, if any.",
     )
+    is_team = models.BooleanField(
+        "a team",
+        default=False,
+        help_text="A byline for a group, such as the editorial team, rather than one person: "
+        "search engines are told it is an organisation.",
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -112,8 +118,15 @@ class Person(models.Model):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
     def schema(self, page_url):
-        """The schema.org Person, its URL made absolute against the page that names it."""
+        """The schema.org Person, or Organization for a team (Google's advice for articles
+        by a team), its URL made absolute against the page that names it."""
         url = urljoin(page_url, self.get_absolute_url())
+        if self.is_team:
+            data = {"@type": "Organization", "@id": f"{url}#organization", "name": self.name}
+            data["url"] = url
+            if self.profile_url:
+                data["sameAs"] = self.profile_url
+            return data
         data = {"@type": "Person", "@id": f"{url}#person", "name": self.name, "url": url}
         if self.credentials:
             data["jobTitle"] = self.credentials

@@ -286,6 +286,30 @@ def test_seeded_articles_author_is_the_editorial_team_as_a_person(seed_article):
     assert (author.name, author.user.username) == ("Immunoblog Editorial Team", "editorial")
 
 
+def test_the_editorial_byline_is_an_organization_in_json_ld(seed_article):
+    posting = graph_node(
+        json_ld_document(Client().get(seed_article.get_absolute_url())), "BlogPosting"
+    )
+    profile = "http://testserver" + seed_article.author.get_absolute_url()
+    assert posting["author"] == {
+        "@type": "Organization",
+        "@id": f"{profile}#organization",
+        "name": "Immunoblog Editorial Team",
+        "url": profile,
+    }
+
+
+def test_a_person_marked_as_a_team_is_an_organization_without_credentials():
+    team = make_person(
+        "Oncology desk", is_team=True, credentials="MD", profile_url="https://example.org/"
+    )
+    article = make_article(author=team)
+    posting = graph_node(json_ld_document(Client().get(article.get_absolute_url())), "BlogPosting")
+    assert posting["author"]["@type"] == "Organization"
+    assert posting["author"]["sameAs"] == "https://example.org/"
+    assert "jobTitle" not in posting["author"]
+
+
 # --- Profile pages ------------------------------------------------------------------------
 
 
