@@ -64,7 +64,7 @@ test: $(VENV)/.installed-test tests/e2e/node_modules/.installed
 
 ## The same suite on PostgreSQL and Redis, started on loopback for the run
 test-scaled: $(VENV)/.installed-test tests/e2e/node_modules/.installed
-	scripts/with-services $(BIN)/pytest $(PYTEST_ARGS)
+	scripts/with-services $(BIN)/pytest -m "not outside" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -29,11 +29,11 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "credentials", "user"]
+    list_display = ["name", "credentials", "is_team", "user"]
     search_fields = ["name", "credentials"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["user"]
-    fields = ["name", "slug", "credentials", "bio", "profile_url", "user"]
+    fields = ["name", "slug", "is_team", "credentials", "bio", "profile_url", "user"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

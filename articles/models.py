@@ -55,6 +55,12 @@ class PersonQuerySet(models.QuerySet):
             return self.none()
         return self.filter(user=user)
 
+    def credited(self):
+        """People credited on a published article (author or reviewer): those with a profile
+        page."""
+        published = Article.objects.published()
+        return self.filter(Q(articles__in=published) | Q(reviews__in=published)).distinct()
+
 
 class Person(models.Model):
     """An author or medical reviewer as readers see them: a public, editorial record."""
@@ -84,6 +90,12 @@ class Person(models.Model):
         related_name="person",
         help_text="The editor account this person writes with, if any.",
     )
+    is_team = models.BooleanField(
+        "a team",
+        default=False,
+        help_text="A byline for a group, such as the editorial team, rather than one person: "
+        "search engines are told it is an organisation.",
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -106,8 +118,15 @@ class Person(models.Model):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
     def schema(self, page_url):
-        """The schema.org Person, its URL made absolute against the page that names it."""
+        """The schema.org Person, or Organization for a team (Google's advice for articles
+        by a team), its URL made absolute against the page that names it."""
         url = urljoin(page_url, self.get_absolute_url())
+        if self.is_team:
+            data = {"@type": "Organization", "@id": f"{url}#organization", "name": self.name}
+            data["url"] = url
+            if self.profile_url:
+                data["sameAs"] = self.profile_url
+            return data
         data = {"@type": "Person", "@id": f"{url}#person", "name": self.name, "url": url}
         if self.credentials:
             data["jobTitle"] = self.credentials
@@ -488,8 +507,24 @@ class Article(models.Model):
             return None
         return shift_months(self.reviewed_on, settings.ARTICLE_REVIEW_DUE_MONTHS)
 
-    def meta_tags(self, canonical_url, site_name):
-        """The <meta> tags of the article page, as (attribute, key, value) triples."""
+    def meta_tags(self, canonical_url, site_name, title=None, description=None):
+        """The <meta> tags of the article page, as (attribute, key, value) triples.
+
+        A page of the article's discussion gives its own `title` and
+        `description`: it is a web page about the article, not the article again.
+        """
+        if title is not None:
+            return [
+                ("name", "description", description),
+                ("property", "og:type", "website"),
+                ("property", "og:site_name", site_name),
+                ("property", "og:title", title),
+                ("property", "og:description", description),
+                ("property", "og:url", canonical_url),
+                ("name", "twitter:card", "summary"),
+                ("name", "twitter:title", title),
+                ("name", "twitter:description", description),
+            ]
         tags = [
             ("name", "description", self.description),
             ("name", "keywords", ", ".join(self.seo_keywords)),
@@ -509,13 +544,18 @@ class Article(models.Model):
         tags.extend(("property", "article:tag", tag.name) for tag in self.tag_list)
         return [tag for tag in tags if tag[2]]
 
+    def schema_id(self, page_url):
+        """The BlogPosting's @id, the same on every page that names the article: its own
+        URL (made absolute against the page's) and #article."""
+        return f"{urljoin(page_url, self.get_absolute_url())}#article"
+
     def schema(self, canonical_url, extra=None):
         """The JSON-LD of the article page, as a dict: a @graph of two nodes.
 
         The MedicalWebPage (who reviewed it, when) has the BlogPosting as its
         mainEntity; `extra` (the discussion's comments) goes into the posting.
         """
-        posting_id = f"{canonical_url}#article"
+        posting_id = self.schema_id(canonical_url)
         posting = {
             "@type": "BlogPosting",
             "@id": posting_id,
@@ -544,6 +584,25 @@ class Article(models.Model):
             page["reviewedBy"] = self.reviewer.schema(canonical_url)
             page["lastReviewed"] = self.reviewed_on.isoformat()
         return {"@context": "https://schema.org", "@graph": [page, posting]}
+
+    def discussion_page_schema(self, page_url, name, comments):
+        """The JSON-LD of a page of the article's discussion (comment-page-N): a WebPage
+        that is part of the article and about it, carrying the page's `comments`.
+
+        The article itself is described once, on its own page, under schema_id();
+        this page only points at it, so no second BlogPosting appears.
+        """
+        article = {"@id": self.schema_id(page_url)}
+        page = {
+            "@type": "WebPage",
+            "@id": page_url,
+            "url": page_url,
+            "name": name,
+            "isPartOf": article,
+            "about": article,
+            "comment": comments,
+        }
+        return {"@context": "https://schema.org", "@graph": [page]}
 
 
 class Reference(models.Model):

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Article, Tag
+from .models import Article, Person, Tag
 
 
 class ArticleSitemap(Sitemap):
@@ -26,6 +26,17 @@ class TagSitemap(Sitemap):
         return Tag.objects.filter(articles__in=Article.objects.published()).distinct()
 
 
+class PersonSitemap(Sitemap):
+    """Authors' and reviewers' profile pages: only those of people credited on a published
+    article (anyone else's answers 404)."""
+
+    changefreq = "monthly"
+    priority = 0.3
+
+    def items(self):
+        return Person.objects.credited().only("slug")
+
+
 class HomeSitemap(Sitemap):
     changefreq = "daily"
     priority = 1.0
@@ -37,4 +48,9 @@ class HomeSitemap(Sitemap):
         return reverse(item)
 
 
-sitemaps = {"home": HomeSitemap, "articles": ArticleSitemap, "tags": TagSitemap}
+sitemaps = {
+    "home": HomeSitemap,
+    "articles": ArticleSitemap,
+    "tags": TagSitemap,
+    "people": PersonSitemap,
+}

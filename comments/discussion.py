@@ -59,10 +59,27 @@ class Discussion:
         return discussion_urls()
 
     @property
+    def comments_schema(self):
+        """This page's public comments as JSON-LD Comments."""
+        return [card_schema(card) for card in self.cards if not card.is_pending]
+
+    @property
     def schema(self):
         """What the discussion adds to the article's JSON-LD: this page's public comments."""
-        public = [card_schema(card) for card in self.cards if not card.is_pending]
-        return {"commentCount": self.count, "comment": public}
+        return {"commentCount": self.count, "comment": self.comments_schema}
+
+    @property
+    def page_title(self):
+        """A comment page's own title (comment-page-N): the article's discussion, not a
+        second copy of the article."""
+        return f"Comments, page {self.page.number} – {self.article.title}"
+
+    @property
+    def page_description(self):
+        return (
+            f"Comments, page {self.page.number} of {self.page.count}, on "
+            f"“{self.article.title}”: {self.count} thoughts in all."
+        )
 
 
 def load_discussion(article, *, page=None, reply_to_id=None, pending=None, own=None):

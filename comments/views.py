@@ -218,9 +218,16 @@ class CommentPageView(ArticleDetailView):
         return self.discussion.page.url
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             discussion=self.discussion, comment_page=self.discussion.page.number, **kwargs
         )
+        context["meta_tags"] = self.object.meta_tags(
+            context["canonical_url"],
+            settings.SITE_NAME,
+            title=self.discussion.page_title,
+            description=self.discussion.page_description,
+        )
+        return context
 
 
 @require_safe

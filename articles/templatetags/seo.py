@@ -19,3 +19,12 @@ def article_json_ld(article, canonical_url, extra=None):
         '<script type="application/ld+json">{}</script>',
         jsonld.dumps(article.schema(canonical_url, extra)),
     )
+
+
+@register.simple_tag
+def discussion_page_json_ld(article, page_url, discussion):
+    """A comment page's JSON-LD: a WebPage about the article, with the page's comments."""
+    schema = article.discussion_page_schema(
+        page_url, discussion.page_title, discussion.comments_schema
+    )
+    return format_html('<script type="application/ld+json">{}</script>', jsonld.dumps(schema))

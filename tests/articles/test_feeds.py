@@ -385,6 +385,18 @@ def test_sitemap_leaves_out_tags_no_article_carries(client, articles):
     assert ABSOLUTE + unused.get_absolute_url() not in locations
 
 
+def test_sitemap_lists_the_profiles_of_people_credited_on_published_articles(
+    client, articles, seed_article
+):
+    reviewer = make_person("Ana Ruiz")
+    make_article(author=make_person("Kim Draft"), status="draft", published_at=None)
+    reviewed = make_article(reviewer=reviewer, reviewed_on=timezone.localdate())
+    locations = sitemap_locations(client.get(reverse("sitemap")))
+    profiles = [location for location in locations if "/authors/" in location]
+    credited = {reviewer, *(article.author for article in [*articles, seed_article, reviewed])}
+    assert sorted(profiles) == sorted(ABSOLUTE + person.get_absolute_url() for person in credited)
+
+
 def test_sitemap_lists_each_address_once(sitemap):
     locations = sitemap_locations(sitemap)
     assert len(locations) == len(set(locations))

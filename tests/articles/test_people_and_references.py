@@ -170,7 +170,9 @@ def test_updated_line_follows_the_text_not_any_save(author, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         article.save()
     updated = html(Client().get(article.get_absolute_url())).select_one(".byline .updated time")
-    assert datetime.fromisoformat(updated["datetime"]) == article.content_changed_at
+    assert datetime.fromisoformat(updated["datetime"]) == article.content_changed_at.replace(
+        microsecond=0
+    )
 
 
 # --- The same rendering on every path ---------------------------------------------------
@@ -282,6 +284,30 @@ def test_seeded_article_has_no_reviewer_credentials_or_references(seed_article):
 def test_seeded_articles_author_is_the_editorial_team_as_a_person(seed_article):
     author = seed_article.author
     assert (author.name, author.user.username) == ("Immunoblog Editorial Team", "editorial")
+
+
+def test_the_editorial_byline_is_an_organization_in_json_ld(seed_article):
+    posting = graph_node(
+        json_ld_document(Client().get(seed_article.get_absolute_url())), "BlogPosting"
+    )
+    profile = "http://testserver" + seed_article.author.get_absolute_url()
+    assert posting["author"] == {
+        "@type": "Organization",
+        "@id": f"{profile}#organization",
+        "name": "Immunoblog Editorial Team",
+        "url": profile,
+    }
+
+
+def test_a_person_marked_as_a_team_is_an_organization_without_credentials():
+    team = make_person(
+        "Oncology desk", is_team=True, credentials="MD", profile_url="https://example.org/"
+    )
+    article = make_article(author=team)
+    posting = graph_node(json_ld_document(Client().get(article.get_absolute_url())), "BlogPosting")
+    assert posting["author"]["@type"] == "Organization"
+    assert posting["author"]["sameAs"] == "https://example.org/"
+    assert "jobTitle" not in posting["author"]
 
 
 # --- Profile pages ------------------------------------------------------------------------

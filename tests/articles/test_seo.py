@@ -252,6 +252,24 @@ def test_home_page_title_is_the_site_name(client, db):
     assert html(client.get(reverse("articles:home"))).title.string == "Immunoblog"
 
 
+def test_home_page_has_an_absolute_canonical_url(client, db):
+    page = html(client.get(reverse("articles:home"), {"utm_source": "newsletter"}))
+    assert page.find("link", rel="canonical")["href"] == "http://testserver/"
+
+
+def test_an_older_home_page_is_canonical_to_itself(client, settings, db):
+    for n in range(settings.ARTICLES_PER_PAGE):
+        make_article(title=f"Filler {n}")
+    page = html(client.get(reverse("articles:home"), {"page": 2}))
+    assert page.find("link", rel="canonical")["href"] == "http://testserver/?page=2"
+
+
+def test_privacy_page_has_an_absolute_canonical_url(client, db):
+    page = html(client.get(reverse("comments:privacy")))
+    expected = "http://testserver" + reverse("comments:privacy")
+    assert page.find("link", rel="canonical")["href"] == expected
+
+
 def test_tag_page_has_an_absolute_canonical_url(client, seed_article):
     tag = seed_article.tags.get(slug="cancer")
     page = html(client.get(tag.get_absolute_url()))

@@ -1,5 +1,6 @@
 """Reader pages: home, article, tag, search, robots.txt and the error pages."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -63,7 +64,7 @@ def test_home_shows_each_articles_author_date_and_excerpt(client, db):
     soup = html(client.get(reverse("articles:home")))
     summary = soup.find(id=f"summary-{article.pk}").find_parent("article")
     assert text_of(summary.select_one(".author")) == "Grace Hopper"
-    assert summary.time["datetime"] == article.published_at.isoformat()
+    assert summary.time["datetime"] == article.published_at.isoformat(timespec="seconds")
     assert text_of(summary.time) == long_date(article.published_at)
     assert text_of(summary.select_one(".article-summary-excerpt")) == article.excerpt
 
@@ -150,7 +151,7 @@ def test_article_page_byline_names_the_author(article_page):
 
 def test_article_page_shows_the_publication_date(article_page, article):
     time = article_page.select_one(".byline time")
-    assert time["datetime"] == article.published_at.isoformat()
+    assert time["datetime"] == article.published_at.isoformat(timespec="seconds")
     assert text_of(time) == long_date(article.published_at)
 
 
@@ -462,3 +463,19 @@ def test_the_previous_and_next_links_follow_a_neighbour_at_once(
         assert "A new title for the older article" in text_of(previous)
     else:
         assert previous["href"] == seed_article.get_absolute_url()
+
+
+# HTML's valid date, or date and time to the second (a fraction has at most three digits).
+HTML_DATETIME = re.compile(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d[+-]\d\d:\d\d)?")
+
+
+def test_datetime_attributes_are_valid_html_for_times_saved_with_microseconds(client, db):
+    article = make_article(
+        published_at=timezone.now().replace(microsecond=123456) - timedelta(days=3)
+    )
+    article.body += "\nA later paragraph.\n"
+    article.save()  # its update time, now, carries microseconds as an admin save's does
+    for url in [reverse("articles:home"), article.get_absolute_url()]:
+        values = [time["datetime"] for time in html(client.get(url)).find_all("time")]
+        assert values, url
+        assert [value for value in values if not HTML_DATETIME.fullmatch(value)] == [], url

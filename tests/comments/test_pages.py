@@ -13,7 +13,7 @@ from comments.models import Comment, DiscussionSettings
 from comments.moderation import set_status
 from pagecache import tags as page_tags
 from pagecache.tags import DISCUSSION
-from tests.articles.helpers import html, json_ld, meta_content, text_of
+from tests.articles.helpers import html, json_ld_document, meta_content, text_of
 from tests.comments.helpers import comment_ids, post_comment, soup
 from tests.factories import comment_data, make_article, make_comment, make_editor
 
@@ -164,17 +164,45 @@ def test_each_page_is_canonical_to_itself_and_titled_by_its_number(
     assert page.find("link", rel="canonical")["href"] == expected
     assert meta_content(page, property="og:url") == expected
     assert page.find("meta", attrs={"name": "robots"}) is None
-    assert text_of(page.title).startswith(f"{seed_article.title} – Comments, page 2 – ")
+    assert text_of(page.title) == f"Comments, page 2 – {seed_article.title} – Immunoblog"
 
 
-def test_a_pages_json_ld_holds_its_comments_and_the_total_count(
+def test_a_pages_description_says_which_page_of_the_discussion_it_is(
     client, five_pages_of_two, seed_article
 ):
-    data = json_ld(client.get(page_url(seed_article, 2)))
-    assert data["commentCount"] == 9
-    assert [c["@id"] for c in data["comment"]] == [
+    page = html(client.get(page_url(seed_article, 2)))
+    description = f"Comments, page 2 of 5, on “{seed_article.title}”: 9 thoughts in all."
+    assert meta_content(page, name="description") == description
+    assert meta_content(page, property="og:description") == description
+    assert meta_content(page, property="og:title") == f"Comments, page 2 – {seed_article.title}"
+    assert meta_content(page, property="og:type") == "website"
+
+
+def test_a_pages_json_ld_is_a_web_page_about_the_article_with_its_comments(
+    client, five_pages_of_two, seed_article
+):
+    response = client.get(page_url(seed_article, 2))
+    document = json_ld_document(response)
+    (page,) = document["@graph"]
+    article_id = "http://testserver" + seed_article.get_absolute_url() + "#article"
+    assert page["@type"] == "WebPage"
+    assert page["@id"] == "http://testserver" + page_url(seed_article, 2)
+    assert (page["isPartOf"], page["about"]) == ({"@id": article_id}, {"@id": article_id})
+    assert [c["@id"] for c in page["comment"]] == [
         f"#comment-{c.pk}" for c in five_pages_of_two[2:4]
     ]
+
+
+def test_the_article_is_one_blog_posting_under_the_same_id_from_every_page(
+    client, five_pages_of_two, seed_article
+):
+    article_page = json_ld_document(client.get(seed_article.get_absolute_url()))
+    comment_page = json_ld_document(client.get(page_url(seed_article, 2)))
+    (posting,) = [node for node in article_page["@graph"] if node["@type"] == "BlogPosting"]
+    assert posting["@id"] == "http://testserver" + seed_article.get_absolute_url() + "#article"
+    assert posting["commentCount"] == 9
+    assert [node["@type"] for node in comment_page["@graph"]] == ["WebPage"]
+    assert comment_page["@graph"][0]["about"] == {"@id": posting["@id"]}
 
 
 # --- Addresses that are not a page's own -------------------------------------------------------

@@ -49,6 +49,15 @@ def test_only_the_sanitised_text_is_stored(seed_article):
     }
 
 
+def test_each_card_is_headed_by_its_authors_name(seed_article):
+    comment = make_comment(seed_article, author_name="Lin")
+    reply = make_comment(seed_article, author_name="Noor", parent=comment)
+    page = soup(article_page(seed_article))
+    for item, name in [(comment, "Lin"), (reply, "Noor")]:
+        card = page.find(id=f"comment-{item.pk}").find("article", recursive=False)
+        assert card.find("h3").get_text(strip=True) == name
+
+
 def test_card_shows_name_date_text_and_reply_link(seed_article):
     comment = make_comment(seed_article, author_name="Lin", body="Hello there")
     card = soup(article_page(seed_article)).find(id=f"comment-{comment.pk}")
