@@ -62,9 +62,10 @@ test: $(VENV)/.installed-test tests/e2e/node_modules/.installed
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## The same suite on PostgreSQL and Redis, started on loopback for the run
-test-scaled: $(VENV)/.installed-test tests/e2e/node_modules/.installed
-	scripts/with-services $(BIN)/pytest -m "not outside" $(PYTEST_ARGS)
+## The suite again on PostgreSQL and Redis, started on loopback for the run; the
+## browser tests and the outside checkers cannot depend on the database, and ran in `make test`
+test-scaled: $(VENV)/.installed-test
+	scripts/with-services $(BIN)/pytest -m "not outside and not e2e" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
