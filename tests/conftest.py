@@ -38,6 +38,12 @@ def isolated_caches(settings, tmp_path):
     page_store().clear()
 
 
+@pytest.fixture(autouse=True)
+def backups_of_its_own(settings, tmp_path):
+    """Backups and the erasure log (written by every erasure) go to the test's own directory."""
+    settings.BACKUP_DIR = tmp_path / "backups"
+
+
 @pytest.fixture
 def one_rate_window():
     """Start at the next midnight UTC, so a test's requests share one rate window.
