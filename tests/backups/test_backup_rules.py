@@ -90,3 +90,22 @@ def test_the_deploy_check_asks_for_the_erasure_log_key(settings):
 
     settings.ERASURE_LOG_KEY = ""
     assert [error.id for error in erasure_log_key_is_set(None)] == ["backups.E001"]
+
+
+def test_a_restore_without_the_erasure_log_is_refused(backup_dir):
+    with pytest.raises(CommandError, match="no erasure log at .*could come back"):
+        call_command("restore", str(backup_dir / "immunoblog-any.tar.gz"))
+
+
+def test_a_file_that_is_not_a_backup_is_refused(backup_dir):
+    path = backup_dir / file_name(NOW, encrypted=False)
+    path.write_bytes(b"not a backup at all")
+    with pytest.raises(CommandError, match="is not a readable backup"):
+        call_command("restore", str(path), "--without-erasure-log")
+
+
+def test_an_encrypted_backup_needs_its_identity(backup_dir):
+    path = backup_dir / file_name(NOW, encrypted=True)
+    path.write_bytes(b"age-encryption.org/v1\n")
+    with pytest.raises(CommandError, match="give the identity file"):
+        call_command("restore", str(path), "--without-erasure-log")
