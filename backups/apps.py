@@ -6,4 +6,4 @@ class BackupsConfig(AppConfig):
     verbose_name = "Backups"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the deploy checks)
+        from . import checks, receivers  # noqa: F401  (deploy checks; the erasure log's copy)

@@ -77,6 +77,11 @@ def take_backup(target_dir=None):
 def copy_off(path, storage, recipients):
     with open(path, "rb") as file:
         storage.save(Path(path).name, File(file))
+    copy_log_off(storage, recipients)
+
+
+def copy_log_off(storage, recipients):
+    """Replace the erasure log's copy in `storage` with the log as it is now, encrypted."""
     log = erasures.log_path()
     if log.exists():
         sealed = pyrage.encrypt(log.read_bytes(), list(recipients))

@@ -4,6 +4,7 @@ import hashlib
 import hmac
 from datetime import UTC, datetime, timedelta
 
+import pyrage
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -97,3 +98,22 @@ def test_without_a_key_set_one_is_made_and_kept_beside_the_log(settings, backup_
     assert (backup_dir / "erasure-log.key").stat().st_mode & 0o777 == 0o600
     settings.ERASURE_LOG_KEY = KEY
     assert erasures.keyed_hash(EMAIL) != first
+
+
+def test_the_erasure_log_leaves_the_machine_encrypted_after_each_erasure(
+    dana, backup_dir, settings, tmp_path, django_capture_on_commit_callbacks, run_tasks
+):
+    identity = pyrage.x25519.Identity.generate()
+    settings.BACKUP_AGE_RECIPIENTS = [str(identity.to_public())]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "backups": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "offsite")},
+        },
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("erase_commenter", EMAIL, yes=True)
+    run_tasks()
+    copy = (tmp_path / "offsite" / "erasures.log.age").read_bytes()
+    assert pyrage.decrypt(copy, [identity]) == (backup_dir / "erasures.log").read_bytes()
