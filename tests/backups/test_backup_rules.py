@@ -6,7 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from backups import last_good_backup_at
-from backups.archive import file_name
+from backups.archive import copy_media, file_name
+from backups.restoring import restore_media
 from backups.taking import apply_retention, to_keep
 from comments import erasures
 
@@ -109,3 +110,21 @@ def test_an_encrypted_backup_needs_its_identity(backup_dir):
     path.write_bytes(b"age-encryption.org/v1\n")
     with pytest.raises(CommandError, match="give the identity file"):
         call_command("restore", str(path), "--without-erasure-log")
+
+
+def test_uploaded_media_go_into_the_backup_and_come_back_on_restore(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (settings.MEDIA_ROOT / "figures" / "2026").mkdir(parents=True)
+    (settings.MEDIA_ROOT / "figures" / "2026" / "t-cell.webp").write_bytes(b"RIFF figure")
+    (settings.MEDIA_ROOT / "cover.png").write_bytes(b"\x89PNG cover")
+    work = tmp_path / "work"
+    assert copy_media(work) == 2
+    settings.MEDIA_ROOT = tmp_path / "new-site-media"
+    assert restore_media(work) == 2
+    assert (settings.MEDIA_ROOT / "figures" / "2026" / "t-cell.webp").read_bytes() == b"RIFF figure"
+    assert (settings.MEDIA_ROOT / "cover.png").read_bytes() == b"\x89PNG cover"
+
+
+def test_without_media_root_no_media_are_backed_up(settings, tmp_path):
+    settings.MEDIA_ROOT = ""
+    assert copy_media(tmp_path / "work") == 0
