@@ -134,6 +134,8 @@ def apply_retention(target_dir=None):
             storage.delete(name)
             deleted.append(f"{OFFSITE_ALIAS}:{name}")
         kept_times += [moment for name, moment in offsite.items() if storage.exists(name)]
-    if kept_times:
+    # The log covers the backups in BACKUP_DIR (and their copies): another
+    # directory's few backups must not shorten it.
+    if kept_times and target_dir.resolve() == Path(settings.BACKUP_DIR).resolve():
         erasures.forget_before(min(kept_times))
     return deleted

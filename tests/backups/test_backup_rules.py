@@ -128,3 +128,12 @@ def test_uploaded_media_go_into_the_backup_and_come_back_on_restore(settings, tm
 def test_without_media_root_no_media_are_backed_up(settings, tmp_path):
     settings.MEDIA_ROOT = ""
     assert copy_media(tmp_path / "work") == 0
+
+
+def test_backups_written_elsewhere_never_shorten_the_erasure_log(backup_dir, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / file_name(NOW, encrypted=True)).write_bytes(b"")
+    erasures.record("last-month@example.com", now=NOW - timedelta(days=30))
+    apply_retention(elsewhere)
+    assert len(erasures.read()) == 1
