@@ -13,6 +13,7 @@ import platform
 import shutil
 import tarfile
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path, PurePosixPath
 
 import django
@@ -104,8 +105,6 @@ def copy_media(directory):
 
 
 def versions(facts):
-    from importlib.metadata import version
-
     return {
         "immunoblog": version("immunoblog"),
         "django": django.get_version(),

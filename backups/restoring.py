@@ -15,6 +15,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+import pyrage
 from django.apps import apps
 from django.conf import settings
 from django.core.files import File
@@ -149,8 +150,6 @@ def read_erasure_log(path, identities):
     path = Path(path)
     if path.name.endswith(".age"):
         try:
-            import pyrage
-
             return erasures.parse(pyrage.decrypt(path.read_bytes(), identities).decode())
         except (pyrage.DecryptError, UnicodeDecodeError) as error:
             raise RestoreRefused(f"The erasure log cannot be decrypted: {error}") from None

@@ -62,7 +62,6 @@ def applied_migrations(using):
 def dump_neutral(using, path):
     call_command(
         "dumpdata",
-        *[],
         exclude=NOT_DUMPED,
         natural_foreign=True,
         natural_primary=True,
