@@ -491,7 +491,7 @@ class SigningUserAdmin(UserAdmin):
     @admin.display(description="Comments are signed as")
     def comments_signed_as(self, user):
         return format_html(
-            "“{}” <div class=\"help\">The name of the Person this account writes as, when "
+            '“{}” <div class="help">The name of the Person this account writes as, when '
             "one is linked (under Articles › People); else the first and last name.</div>",
             public_name(user),
         )
