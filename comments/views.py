@@ -32,8 +32,9 @@ def _csrf_passes(request):
     return CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {}) is None
 
 
-def _form_page(request, form, *, status, confirm=False, rate_limited=False):
+def _form_page(request, form, *, status, confirm=False, rate_limited=False, wait=0):
     context = {
+        "wait": wait,
         "form": form,
         # A rate-limited post costs no query: its page names no article.
         "article": None if rate_limited else _posted_article(form.data),
@@ -88,7 +89,10 @@ def post(request):
     client = Client.from_request(request, stranger=data.get("confirmed") == "1")
     if not ratelimit.allow(client.ip_address):
         form = client.form_class(data).unchecked()
-        return _form_page(request, form, status=429, rate_limited=True)
+        wait = ratelimit.retry_after()
+        response = _form_page(request, form, status=429, rate_limited=True, wait=wait)
+        response["Retry-After"] = str(wait)
+        return response
     if not _csrf_passes(request):
         # A stranger's form, whoever is signed in: the confirmed post is a stranger's.
         form = CommentForm(data)
@@ -98,7 +102,10 @@ def post(request):
         # Answer a robot as if all went well: back to the article.
         return redirect(_posted_article(data) or "articles:home")
     if result.error_code:
-        return _form_page(request, result.form, status=ERROR_STATUS[result.error_code])
+        response = _form_page(request, result.form, status=ERROR_STATUS[result.error_code])
+        if result.retry_after:
+            response["Retry-After"] = str(result.retry_after)
+        return response
     # The author's own (uncached) page for the comment: with its edit link.
     return redirect(result.comment.author_url_for_status())
 
