@@ -23,6 +23,8 @@ from django.utils.http import urlencode
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin import OneRowAdmin
+
 from . import moderate_views
 from .admin_reply import ReplyAdminMixin
 from .editors import public_name
@@ -378,9 +380,10 @@ class CommentAdmin(ReplyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(DiscussionSettings)
-class DiscussionSettingsAdmin(admin.ModelAdmin):
+class DiscussionSettingsAdmin(OneRowAdmin):
     """One settings object: the list page goes straight to it."""
 
+    saved_message = "The discussion settings were saved."
     fieldsets = [
         (
             "Before a comment appears",
@@ -441,13 +444,14 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(EditorMailPreference)
-class EditorMailPreferenceAdmin(admin.ModelAdmin):
+class EditorMailPreferenceAdmin(OneRowAdmin):
     """Each editor's own choice of mail; nobody sees or changes another's.
 
     The list page goes straight to the editor's own row, made the first time.
     """
 
     fields = ["published_comments"]
+    saved_message = "Your choice of moderation mail was saved."
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(user=request.user)
