@@ -6,6 +6,7 @@ from django.http import Http404, JsonResponse, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST, require_safe
@@ -25,6 +26,12 @@ from .services import Client, post_comment
 from .signing import comment_id_from_token
 
 # The status of the re-rendered form, by the reason the post was refused.
+# What the author's own page tells them first, named in its query (?note=).
+AUTHOR_NOTES = {
+    "saved": "Your changes were saved.",
+    "confirm-mail": "To hear of replies, confirm your email address: we are mailing you a "
+    "link to open (it can take a few minutes; look in your spam folder too).",
+}
 ERROR_STATUS = {"invalid": 400, "duplicate": 409, "flood": 429}
 
 
@@ -107,7 +114,8 @@ def post(request):
             response["Retry-After"] = str(result.retry_after)
         return response
     # The author's own (uncached) page for the comment: with its edit link.
-    return redirect(result.comment.author_url_for_status())
+    asked = result.form.cleaned_data.get("notify")
+    return redirect(result.comment.author_url_for_status(note="confirm-mail" if asked else ""))
 
 
 @require_GET
@@ -149,7 +157,13 @@ class AuthorsCommentPage(ArticlePageMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["robots"] = "noindex, nofollow"
-        context["own_comment"] = author_tools(self.comment)
+        own = author_tools(self.comment)
+        note = AUTHOR_NOTES.get(self.request.GET.get("note", ""))
+        if note:
+            own["html"] = format_html(
+                '<p class="comment-author-note" role="status">{}</p>{}', note, own["html"]
+            )
+        context["own_comment"] = own
         return context
 
 
