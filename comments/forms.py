@@ -134,6 +134,12 @@ def email_field(**options):
     )
 
 
+class WebsiteField(forms.URLField):
+    """An http(s) address; one validator, so a bad address gets one message."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+
 class CommentForm(forms.Form):
     """The "Leave a Reply" form, with WordPress's fields, limits and messages.
 
@@ -163,13 +169,15 @@ class CommentForm(forms.Form):
         },
     )
     email = email_field()
-    url = forms.URLField(
+    url = WebsiteField(
         label="Website",
         required=False,
         max_length=MAX_URL_LENGTH,
         assume_scheme="https",
         validators=TEXT_VALIDATORS,
-        widget=forms.URLInput(attrs={"autocomplete": "url", "size": 30}),
+        # A text box with the URL keyboard: an invalid address comes back as typed,
+        # which an <input type="url"> may not carry as its value.
+        widget=forms.TextInput(attrs={"autocomplete": "url", "inputmode": "url", "size": 30}),
         error_messages={
             "invalid": "Please enter a website address starting with http:// or https://.",
             "max_length": "Your website address is too long (at most %(limit_value)s characters).",
@@ -210,13 +218,6 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "url" in self.fields:  # an editor's form has none
-            self.fields["url"].validators.append(
-                URLValidator(
-                    schemes=["http", "https"],
-                    message=self.fields["url"].error_messages["invalid"],
-                )
-            )
         self.fields["article"].queryset = Article.objects.published()
 
     def unchecked(self):

@@ -386,9 +386,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Site -----------------------------------------------------------------
 
 SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "Immunoblog")
-# The public address every link in mail starts with, e.g. https://blog.example.org
-# (in development the request's host stands in; `check --deploy` wants it).
+# The public address every link in mail starts with, e.g. https://blog.example.org.
+# In development it defaults to the address `make run` serves on; in production it
+# is required (`check --deploy` reports it missing).
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/")
+if not SITE_URL and DEBUG:
+    SITE_URL = "http://127.0.0.1:8000"
 if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"DJANGO_SITE_URL must start with https://, not {SITE_URL!r}.")
 SITE_DESCRIPTION = "Clear, careful writing about immunotherapy and the immune system."
