@@ -24,7 +24,6 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin import OneRowAdmin
-
 from outbox.addresses import validate_mailbox
 
 from . import moderate_views
