@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "immunoblog.middleware.SecurityHeadersMiddleware",
     # Before anything reads the body: an oversized one is refused unread.
     "guard.middleware.RequestSizeLimitMiddleware",
+    "guard.middleware.FormEncodingMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

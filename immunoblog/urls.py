@@ -58,4 +58,5 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
 ]
 
+handler400 = "immunoblog.views.bad_request"
 handler500 = "immunoblog.views.server_error"
