@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "immunoblog.middleware.SecurityHeadersMiddleware",
     # Before anything reads the body: an oversized one is refused unread.
     "guard.middleware.RequestSizeLimitMiddleware",
+    "guard.middleware.FormEncodingMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -255,6 +256,10 @@ AXES_CLIENT_IP_CALLABLE = "guard.clientaddr.client_limit_address"
 AXES_CLIENT_STR_CALLABLE = "guard.clientaddr.client_description"
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+# Guessing from many addresses: 20 failures against one account within the
+# cool-off close it to browsers that have never signed in to it; a browser
+# that has, or that sets a new password by email, still gets in.
+AXES_HANDLER = "guard.lockout.AccountCapHandler"
 
 LOGIN_URL = "admin:login"
 
