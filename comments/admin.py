@@ -29,6 +29,7 @@ from outbox.addresses import validate_mailbox
 from . import moderate_views
 from .admin_reply import ReplyAdminMixin
 from .editors import public_name
+from .forms import reject_deceptive_characters
 from .models import Comment, DiscussionSettings, EditorMailPreference, PrivacyRequest
 from .moderation import DONE, VIA_ACTION, VIA_ROW, set_status
 from .privacy import comments_by, erase_commenter, export_commenter
@@ -105,6 +106,15 @@ ROW_ACTIONS = {
 }
 
 
+class CommentAdminForm(forms.ModelForm):
+    """The change form keeps the rule the comment form has for names: one rule on every path."""
+
+    def clean_author_name(self):
+        name = self.cleaned_data["author_name"]
+        reject_deceptive_characters(name)
+        return name
+
+
 @admin.register(Comment)
 class CommentAdmin(ReplyAdminMixin, admin.ModelAdmin):
     """The moderation queue, newest first, moderated row by row or in bulk.
@@ -125,6 +135,7 @@ class CommentAdmin(ReplyAdminMixin, admin.ModelAdmin):
     list_filter = [StatusFilter, "article"]
     search_fields = ["author_name", "author_email", "body", "ip_address"]
     list_select_related = ["article", "parent"]
+    form = CommentAdminForm
     ordering = ["-created_at", "-pk"]
     paginator = ClampedPaginator
     date_hierarchy = "created_at"
