@@ -454,6 +454,12 @@ try:
 except ValueError as error:
     raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {error}") from error
 
+# prometheus-client's multiprocess mode (gunicorn.conf.py sets it for the
+# app servers; give a task worker the same one to add its counts): every
+# process that counts needs the directory to be there.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
+
 # --- Logging --------------------------------------------------------------
 
 LOGGING = {
