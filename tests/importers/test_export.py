@@ -8,6 +8,8 @@ import pytest
 from defusedxml.ElementTree import parse
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Person, Tag
@@ -202,3 +204,16 @@ def test_the_command_says_what_it_wrote_and_where(blog, tmp_path):
 def test_a_path_in_a_missing_directory_is_refused_with_a_clear_message(db, tmp_path):
     with pytest.raises(CommandError, match="existing directory"):
         export(tmp_path / "missing" / "export.xml")
+
+
+def test_the_exports_queries_do_not_grow_with_the_discussion(blog, tmp_path):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            export(tmp_path / "export.xml")
+        return len(captured)
+
+    before = queries()
+    for n in range(30):
+        make_comment(blog, body=f"One more, number {n}.")
+
+    assert queries() == before

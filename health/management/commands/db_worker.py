@@ -10,8 +10,8 @@ class Command(WorkerCommand):
     """django-tasks-db's worker, with a heartbeat (health/heartbeat.py) while it runs."""
 
     help = (
-        WorkerCommand.help
-        + " Unless --batch, it writes a heartbeat every TASK_WORKER_HEARTBEAT_SECONDS, which "
+        WorkerCommand.help.rstrip(".")
+        + ". Unless --batch, it writes a heartbeat every TASK_WORKER_HEARTBEAT_SECONDS, which "
         "/readyz and the metrics read."
     )
 
