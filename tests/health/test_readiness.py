@@ -11,6 +11,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from health.backups import last_good_backup_at
+from health.heartbeat import beat
+from health.models import WorkerHeartbeat
 from outbox.models import Mail
 from outbox.tasks import deliver
 from pagecache.models import PurgeFailure
@@ -57,7 +59,7 @@ def test_readyz_reads_the_site_afresh_on_every_request(client):
 
 
 @pytest.mark.usefixtures("healthy")
-def test_readyz_costs_a_few_queries_whatever_the_site_holds(client, django_assert_num_queries):
+def test_readyz_costs_five_queries(client, django_assert_num_queries):
     with django_assert_num_queries(5):
         readyz(client)
 
@@ -168,3 +170,12 @@ def test_editors_see_the_task_workers_in_the_admin(editor_client, live_worker):
     assert response.status_code == 200
     assert "worker-one" not in response.content.decode()
     assert response.context["cl"].result_count == 1
+
+
+def test_a_worker_silent_for_a_day_is_forgotten_at_the_next_beat(db):
+    long_ago = timezone.now() - timedelta(days=2)
+    beat("gone", long_ago, now=long_ago)
+
+    beat("here", timezone.now())
+
+    assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["here"]
