@@ -15,12 +15,14 @@ from contextlib import contextmanager
 
 import psycopg
 import pytest
+from prometheus_client.mmap_dict import MmapedDict, mmap_key
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests import servers
 from tests.conftest import SEED_SLUG
 
 HEARTBEAT_SECONDS = 1
+LEFT_OVER = 1_000_000
 ARTICLE_PATH = f"/articles/{SEED_SLUG}/"
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
@@ -60,6 +62,18 @@ class Redis:
             self.start()
 
 
+def counts_of_an_earlier_run(directory):
+    """A counter file as a worker of an earlier server left it: a million 404s."""
+    directory.mkdir()
+    counts = MmapedDict(str(directory / "counter_4242.db"))
+    labels = ["route", "method", "status"]
+    key = mmap_key(
+        "immunoblog_requests", "immunoblog_requests_total", labels, ["unmatched", "GET", "404"], ""
+    )
+    counts.write_value(key, LEFT_OVER, 0)
+    counts.close()
+
+
 def fresh_backup(directory):
     directory.mkdir(exist_ok=True)
     backup = directory / "immunoblog-backup.tar"
@@ -75,6 +89,7 @@ def site(tmp_path_factory):
     redis = Redis(tmp_path)
     redis.start()
     fresh_backup(tmp_path / "backups")
+    counts_of_an_earlier_run(tmp_path / "metrics")
     (tmp_path / "db").mkdir()
     with servers.fresh_database(tmp_path / "db") as database:
         env = servers.production_env(
@@ -186,6 +201,14 @@ def test_counts_are_summed_across_gunicorns_workers(site):
     assert scrapes == [before + 60] * 6
     pages = [sample(metrics(server), "immunoblog_page_cache_requests_total", result="hit")]
     assert pages[0] >= 58
+
+
+def test_counts_left_by_an_earlier_run_are_cleared_when_gunicorn_starts(site):
+    server, _, _, tmp_path, _ = site
+    text = metrics(server)
+
+    assert sample(text, "immunoblog_requests_total", route="unmatched") < LEFT_OVER
+    assert not (tmp_path / "metrics" / "counter_4242.db").exists()
 
 
 @pytest.mark.parametrize("path", ["/metrics", "/metrics?x=1", "/%6detrics", "//metrics/"])
