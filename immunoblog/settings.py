@@ -5,6 +5,7 @@ configuration. Production sets DJANGO_DEBUG=0 and DJANGO_SECRET_KEY at least;
 the README lists the rest.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "django_tasks",
+    # Before django_tasks_db: its db_worker command is this app's, with a heartbeat.
+    "health",
     "django_tasks_db",
     "guard",
     "outbox",
@@ -77,7 +80,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that a shared-cache hit skips everything below it; the stored
+    # First: it answers the probes (/healthz, /readyz, /metrics) before anything
+    # else, and counts every request, page-cache hits included.
+    "health.middleware.HealthMiddleware",
+    # Then, so that a shared-cache hit skips everything below it; the stored
     # response already carries the headers the rest of the stack added.
     "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -433,6 +439,34 @@ COMMENT_MODERATION_LINK_SECONDS = env_int("COMMENT_MODERATION_LINK_SECONDS", 7 *
 EDITOR_PUBLISHED_MAIL_PER_HOUR = env_int("EDITOR_PUBLISHED_MAIL_PER_HOUR", 20)
 # Days the record of a privacy request (kind, address, outcome) is kept.
 PRIVACY_REQUEST_RETENTION_DAYS = env_int("PRIVACY_REQUEST_RETENTION_DAYS", 30)
+
+# --- Health and metrics ---------------------------------------------------
+# /healthz and /readyz (health/): what a load balancer and an operator read.
+# The task worker writes a heartbeat this often; silent for twice as long, it
+# shows as stopped in /readyz.
+TASK_WORKER_HEARTBEAT_SECONDS = env_int("TASK_WORKER_HEARTBEAT_SECONDS", 30)
+# A due task waiting longer than this is named in /readyz.
+HEALTH_QUEUE_AGE_SECONDS = env_int("HEALTH_QUEUE_AGE_SECONDS", 300)
+# The directory the backups are written to: its newest file is the last backup.
+HEALTH_BACKUP_DIR = os.environ.get("HEALTH_BACKUP_DIR", "")
+# A last backup older than this is named in /readyz.
+HEALTH_BACKUP_MAX_AGE_HOURS = env_int("HEALTH_BACKUP_MAX_AGE_HOURS", 26)
+# Who may read /metrics: these networks (comma-separated), reaching gunicorn
+# directly; any request a proxy relayed is refused, whatever its address.
+try:
+    METRICS_ALLOWED_NETWORKS = [
+        ipaddress.ip_network(network.strip(), strict=False)
+        for network in os.environ.get("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1").split(",")
+        if network.strip()
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {error}") from error
+
+# prometheus-client's multiprocess mode (gunicorn.conf.py sets it for the
+# app servers; give a task worker the same one to add its counts): every
+# process that counts needs the directory to be there.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
 
 # --- Logging --------------------------------------------------------------
 

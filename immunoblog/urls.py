@@ -58,6 +58,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("", include("health.urls")),
 ]
 
 handler400 = "immunoblog.views.bad_request"

@@ -42,6 +42,15 @@ acl purgers {
     "::1";
 }
 
+# The metrics (/metrics) are for the operator's network, scraping each app
+# server directly: never answered through the cache, however the path is
+# spelt. (Varnish runs this vcl_recv before the one below.)
+sub vcl_recv {
+    if (req.url ~ "(?i)^/+(m|%6d)(e|%65)(t|%74)(r|%72)(i|%69)(c|%63)(s|%73)/*([?#;]|$)") {
+        return (synth(404, "Not Found"));
+    }
+}
+
 sub vcl_recv {
     # Only this file says whether a response came from the cache.
     unset req.http.X-Cache;
