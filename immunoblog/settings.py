@@ -2,7 +2,7 @@
 
 Every value has a safe development default so `make run` needs no
 configuration. Production sets DJANGO_DEBUG=0 and DJANGO_SECRET_KEY at least;
-the README lists the rest.
+docs/operations.md lists the rest.
 """
 
 import ipaddress

@@ -1,6 +1,6 @@
 #
 # Varnish 7 in front of Immunoblog's app servers, nginx then gunicorn (Debian:
-# apt-get install varnish varnish-modules). README.md, "Running in production",
+# apt-get install varnish varnish-modules). docs/operations.md, "Running in production",
 # shows the whole layout.
 #
 # - Anonymous shared pages are kept as long as the app's Surrogate-Control
