@@ -14,7 +14,7 @@ LOCK := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --genera
 	--no-config --custom-compile-command "make lock" \
 	$(if $(UPGRADE),--upgrade)
 
-.PHONY: run test test-scaled lint format bench editor migrate lock fonts css icons clean
+.PHONY: run test test-scaled outside-checks lint format bench editor migrate lock fonts css icons clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,11 @@ test: $(VENV)/.installed-test tests/e2e/node_modules/.installed
 ## The same suite on PostgreSQL and Redis, started on loopback for the run
 test-scaled: $(VENV)/.installed-test tests/e2e/node_modules/.installed
 	scripts/with-services $(BIN)/pytest $(PYTEST_ARGS)
+
+## Lighthouse on the site as production serves it (gunicorn, DJANGO_DEBUG=0): Accessibility,
+## Best Practices and SEO 100 on the article, a comment page, the home page and a profile
+outside-checks: $(VENV)/.installed-test tests/e2e/node_modules/.installed
+	$(BIN)/python scripts/outside-checks
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
