@@ -12,7 +12,6 @@ from playwright.sync_api import expect
 
 from tests.conftest import SEED_SLUG
 from tests.e2e.conftest import DESKTOP, PHONE
-from tests.e2e.support import cite_references, make_long_discussion
 
 pytestmark = pytest.mark.e2e
 
@@ -65,13 +64,6 @@ def shifts_with_late_fonts(new_context, path, viewport):
     )
     assert {"Source Serif 4", "Source Sans 3"} <= set(faces)
     return page.evaluate("() => window.__shifts")
-
-
-@pytest.fixture
-def long_article(seed_article):
-    cite_references(seed_article)
-    make_long_discussion(seed_article, 120)
-    return seed_article
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
