@@ -14,7 +14,7 @@ LOCK := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --genera
 	--no-config --custom-compile-command "make lock" \
 	$(if $(UPGRADE),--upgrade)
 
-.PHONY: run test test-scaled lint format bench editor migrate lock fonts icons clean
+.PHONY: run test test-scaled outside-checks lint format bench editor migrate lock fonts css icons clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ tests/e2e/node_modules/.installed: tests/e2e/package.json tests/e2e/package-lock
 	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
 	touch $@
 
+styles/node_modules/.installed: styles/package.json styles/package-lock.json
+	npm ci --prefix styles --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## Install, migrate and serve the blog on http://127.0.0.1:8000/, with its task worker
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
@@ -66,6 +70,11 @@ test: $(VENV)/.installed-test tests/e2e/node_modules/.installed
 ## browser tests and the outside checkers cannot depend on the database, and ran in `make test`
 test-scaled: $(VENV)/.installed-test
 	scripts/with-services $(BIN)/pytest -m "not outside and not e2e" $(PYTEST_ARGS)
+
+## Lighthouse on the site as production serves it (gunicorn, DJANGO_DEBUG=0): Accessibility,
+## Best Practices and SEO 100 on the article, a comment page, the home page and a profile
+outside-checks: $(VENV)/.installed-test tests/e2e/node_modules/.installed
+	$(BIN)/python scripts/outside-checks
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
@@ -95,9 +104,13 @@ fonts: $(VENV)/.installed-test
 	npm ci --prefix fonts --no-audit --no-fund --loglevel=error
 	$(BIN)/python fonts/vendor.py
 
+## Rebuild static/css/bootstrap.css: Bootstrap with only the rules the templates and scripts use
+css: styles/node_modules/.installed $(VENV)/.installed
+	node styles/build.mjs "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
+
 ## Render the PNG and ICO icons from static/icons/favicon.svg (needs rsvg-convert: apt-get install librsvg2-bin)
 icons:
 	scripts/make-icons
 
 clean:
-	rm -rf $(VENV) staticfiles var .pytest_cache tests/e2e/node_modules fonts/node_modules test-artifacts
+	rm -rf $(VENV) staticfiles var .pytest_cache tests/e2e/node_modules fonts/node_modules styles/node_modules test-artifacts

@@ -10,12 +10,21 @@ No line gunicorn logs names a client: the access log leaves the address,
 the query string, the referrer and the browser out, and every line of both
 logs has its IP addresses masked, gunicorn's own warnings included
 ("Invalid request from ip=…"). The address the server listens on stays.
+
+Metrics: each worker counts in files of PROMETHEUS_MULTIPROC_DIR, and a
+scrape answered by any worker sums them all (prometheus-client's
+multiprocess mode). Without the variable, a private directory is made for
+this server; it is emptied when the server starts, so counts start at zero.
 """
 
 import gc
 import ipaddress
 import logging
+import os
 import re
+import shutil
+import tempfile
+from pathlib import Path
 
 from gunicorn import glogging
 
@@ -82,8 +91,34 @@ class Logger(glogging.Logger):
 
 logger_class = Logger
 
+# Set here, before the app (and prometheus-client) is loaded.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="immunoblog-metrics-")
+    _own_metrics_dir = True
+else:
+    _own_metrics_dir = False
+
+
+def on_starting(server):
+    # Counts left by an earlier run would be summed with this one's.
+    directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    directory.mkdir(parents=True, exist_ok=True)
+    for path in directory.glob("*.db"):
+        path.unlink()
+
 
 def when_ready(server):
     # What the master loaded is never collected in a worker: without this,
     # a collection writes to every shared object and copies its page.
     gc.freeze()
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _own_metrics_dir:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

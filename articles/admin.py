@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -184,9 +185,23 @@ class ArticleAdmin(admin.ModelAdmin):
         return reverse("articles:preview", kwargs={"pk": article.pk})
 
 
+class OneRowAdmin(admin.ModelAdmin):
+    """The admin of a one-row model (settings, a disclaimer): saving says so in plain words
+    ("The medical disclaimer was saved.", not "The medical disclaimer “…” was changed
+    successfully.") and stays on the page."""
+
+    saved_message = ""
+
+    def response_change(self, request, obj):
+        self.message_user(request, self.saved_message, messages.SUCCESS)
+        return HttpResponseRedirect(request.path)
+
+
 @admin.register(MedicalDisclaimer)
-class MedicalDisclaimerAdmin(admin.ModelAdmin):
+class MedicalDisclaimerAdmin(OneRowAdmin):
     """One row, created by the migration: changed, never added or deleted."""
+
+    saved_message = "The medical disclaimer was saved."
 
     def has_add_permission(self, request):
         return False

@@ -17,6 +17,7 @@ from pagecache import tags as page_tags
 
 from .references import (
     doi_url,
+    plain_citation,
     pubmed_url,
     validate_doi,
     validate_pmid,
@@ -653,7 +654,7 @@ class Reference(models.Model):
 
     def schema(self):
         """A schema.org ScholarlyArticle; its DOI is the identity (sameAs)."""
-        data = {"@type": "ScholarlyArticle", "name": " ".join(self.citation.split())}
+        data = {"@type": "ScholarlyArticle", "name": plain_citation(self.citation)}
         if self.doi:
             data["sameAs"] = self.doi_url
         if self.url or self.pmid:

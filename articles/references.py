@@ -1,8 +1,11 @@
 """What a reference may hold (a key, a DOI, a PubMed ID) and where its identifiers link."""
 
+import html
 import re
 
+import markdown
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 
 KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,40}")
 # Crossref's pattern for modern DOIs (it matches nearly all of them).
@@ -75,3 +78,12 @@ def cited_keys(text):
         if key not in keys:
             keys.append(key)
     return keys
+
+
+def plain_citation(text):
+    """A citation's Markdown as the plain text a reader sees (for JSON-LD, which has no
+    markup): "*N Engl J Med.* 2010" becomes "N Engl J Med. 2010"."""
+    # Escaped so a citation starting "1." or "#" stays a line of text, not a list or heading.
+    line = " ".join(text.split())
+    line = re.sub(r"^(\d+)\.(?=\s)", r"\1\\.", re.sub(r"^(#|>|[+*-](?=\s))", r"\\\1", line))
+    return " ".join(html.unescape(strip_tags(markdown.markdown(line))).split())

@@ -35,6 +35,7 @@ import report
 import seed
 import servers
 
+from tests import lighthouse
 from tests.servers import Browser
 
 DEFAULT_OUTPUT = servers.ROOT / "docs" / "benchmarks.md"
@@ -217,6 +218,31 @@ def check_same_page(server, reference, articles, pages_dir):
                   "from the uncached one")  # fmt: skip
 
 
+# --- Lighthouse ------------------------------------------------------------------
+
+
+def lighthouse_figures(article, targets):
+    """Lighthouse's mobile Performance for the article, from gunicorn and from Varnish."""
+    print(f"Lighthouse (mobile, Performance) on the {article.size}-comment article ...",
+          flush=True)  # fmt: skip
+    figures = []
+    for target in targets:
+        report = lighthouse.run(target.origin + article.path, "mobile", ["performance"])
+        figures.append(report_row(target.name, report))
+        print(f"  {target.name:<9} score {report.score('performance')}, "
+              f"LCP {report.metrics['largest-contentful-paint'][1]}", flush=True)  # fmt: skip
+    return figures
+
+
+def report_row(name, report):
+    shown = [report.metrics.get(audit, (None, "–"))[1] for audit in lighthouse.METRICS]
+    return [name, _score(report.score("performance")), *shown]
+
+
+def _score(score):
+    return "null" if score is None else str(score)
+
+
 # --- Load ----------------------------------------------------------------------
 
 
@@ -392,9 +418,10 @@ def run_benchmark(args, tmp):
         discussion = measure_discussion(articles, args.page_runs)
         targets = start_servers(stack, env, tmp, articles)
         *targets, page_bytes = targets
+        middle = next((a for a in articles if a.size == report.TARGET_SIZE), articles[-1])
+        scores = lighthouse_figures(middle, [targets[3], targets[4]])  # cached, varnish
         runs = load_pages(args, articles, targets)
         bare, bare_gzip, uncached, cached, varnish = targets
-        middle = next((a for a in articles if a.size == report.TARGET_SIZE), articles[-1])
         memory = fill_page_cache(cached, middle, args.distinct_urls)
         memory.page_bytes = page_bytes[middle.size]["identity"]
         posted = post_comments(args, database, cached, middle)
@@ -407,6 +434,7 @@ def run_benchmark(args, tmp):
         "load_after": report.load_average(),
         "settings": settings_lines(args),
         **report.tables(summaries, queries, memory, posted, discussion),
+        "lighthouse_table": (report.LIGHTHOUSE_HEADER, scores),
         "posting_notes": posting_notes(posted),
         "discussion_raw": discussion.__dict__,
         "backup_table": backup_restore.rows(backed_up),

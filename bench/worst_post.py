@@ -36,7 +36,13 @@ from servers import (
     ready,
 )
 
-from comments.sanitize import MAX_ENTITY_SIGNS, MAX_LINE_BREAKS, MAX_NESTING, MAX_TAG_SIGNS
+from comments.sanitize import (
+    MAX_ENTITY_SIGNS,
+    MAX_LINE_BREAKS,
+    MAX_LINKS,
+    MAX_NESTING,
+    MAX_TAG_SIGNS,
+)
 
 SEED_SLUG = "unlocking-the-power-of-immunotherapy"
 MAX_BODY_LENGTH = 65525  # comments.models.MAX_BODY_LENGTH (importing models needs settings)
@@ -57,6 +63,11 @@ CANDIDATES = {
         NEST + ("<x &amp;\n" * (MAX_TAG_SIGNS - MAX_NESTING))[: 9 * (MAX_LINE_BREAKS - 1)]
     ),
     "64K of bare links": fill(""),
+    "64K of bare domains (refused)": fill("", "a.co "),
+    "64K of bare domains on lines (refused)": fill("a.co\n" * (MAX_LINE_BREAKS - 1), "a.co "),
+    "every link allowed + every line break": fill(
+        "a.co\n" * MAX_LINKS + "a\n" * (MAX_LINE_BREAKS - MAX_LINKS - 1)
+    ),
     "64K of www. links": fill("", "www.a.bc "),
     "64K of e-mail-like text": fill("", "a@b.co "),
     "2.4 MB comment (refused as too long)": "x" * (2_400_000),

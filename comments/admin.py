@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Paginator
 from django.db import models
@@ -19,11 +21,15 @@ from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator, slugify
+from django.utils.translation import gettext_lazy as _
 
+from articles.admin import OneRowAdmin
 from outbox.addresses import validate_mailbox
 
 from . import moderate_views
 from .admin_reply import ReplyAdminMixin
+from .editors import public_name
+from .forms import reject_deceptive_characters
 from .models import Comment, DiscussionSettings, EditorMailPreference, PrivacyRequest
 from .moderation import DONE, VIA_ACTION, VIA_ROW, set_status
 from .privacy import comments_by, erase_commenter, export_commenter
@@ -100,6 +106,15 @@ ROW_ACTIONS = {
 }
 
 
+class CommentAdminForm(forms.ModelForm):
+    """The change form keeps the rule the comment form has for names: one rule on every path."""
+
+    def clean_author_name(self):
+        name = self.cleaned_data["author_name"]
+        reject_deceptive_characters(name)
+        return name
+
+
 @admin.register(Comment)
 class CommentAdmin(ReplyAdminMixin, admin.ModelAdmin):
     """The moderation queue, newest first, moderated row by row or in bulk.
@@ -120,6 +135,7 @@ class CommentAdmin(ReplyAdminMixin, admin.ModelAdmin):
     list_filter = [StatusFilter, "article"]
     search_fields = ["author_name", "author_email", "body", "ip_address"]
     list_select_related = ["article", "parent"]
+    form = CommentAdminForm
     ordering = ["-created_at", "-pk"]
     paginator = ClampedPaginator
     date_hierarchy = "created_at"
@@ -381,9 +397,10 @@ class CommentAdmin(ReplyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(DiscussionSettings)
-class DiscussionSettingsAdmin(admin.ModelAdmin):
+class DiscussionSettingsAdmin(OneRowAdmin):
     """One settings object: the list page goes straight to it."""
 
+    saved_message = "The discussion settings were saved."
     fieldsets = [
         (
             "Before a comment appears",
@@ -444,13 +461,14 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(EditorMailPreference)
-class EditorMailPreferenceAdmin(admin.ModelAdmin):
+class EditorMailPreferenceAdmin(OneRowAdmin):
     """Each editor's own choice of mail; nobody sees or changes another's.
 
     The list page goes straight to the editor's own row, made the first time.
     """
 
     fields = ["published_comments"]
+    saved_message = "Your choice of moderation mail was saved."
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(user=request.user)
@@ -467,4 +485,34 @@ class EditorMailPreferenceAdmin(admin.ModelAdmin):
         mine, _ = EditorMailPreference.objects.get_or_create(user=request.user)
         return HttpResponseRedirect(
             reverse("admin:comments_editormailpreference_change", args=[mine.pk])
+        )
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class SigningUserAdmin(UserAdmin):
+    """The stock user admin, saying under which name the account's comments appear."""
+
+    readonly_fields = (*UserAdmin.readonly_fields, "comments_signed_as")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [
+            (name, {**options, "fields": (*options["fields"], "comments_signed_as")})
+            if name == _("Personal info")
+            else (name, options)
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="Comments are signed as")
+    def comments_signed_as(self, user):
+        return format_html(
+            '“{}” <div class="help">The name of the Person this account writes as, when '
+            "one is linked (under Articles › People); else the first and last name.</div>",
+            public_name(user),
         )

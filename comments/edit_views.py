@@ -75,4 +75,4 @@ def edit(request, pk, token):
     if result.error_code:
         status = ERROR_STATUS[result.error_code]
         return _edit_page(request, result.form, comment=comment, status=status)
-    return redirect(result.comment.author_url_for_status())
+    return redirect(result.comment.author_url_for_status(note="saved"))

@@ -18,6 +18,7 @@ from .models import (
     DiscussionSettings,
 )
 from .moderation import comments_open
+from .names import refused_character
 from .sanitize import reject_absurd_markup
 from .thread import public_depth
 
@@ -76,34 +77,19 @@ def reject_unreadable_text(value):
 
 TEXT_VALIDATORS = [reject_control_characters, reject_unreadable_text]
 
-# Invisible characters that make a name look like another, or reorder it
-# (U+202E shows "Eve\u202Enimda" as "Eveadmin"). Zero-width joiner and
-# non-joiner stay: Indic scripts and emoji sequences need them.
-DECEPTIVE_NAME_CHARACTERS = {
-    *map(chr, range(0x202A, 0x202F)),  # bidirectional embeddings and overrides
-    *map(chr, range(0x2066, 0x206A)),  # bidirectional isolates
-    "\u200e",  # left-to-right mark
-    "\u200f",  # right-to-left mark
-    "\u061c",  # Arabic letter mark
-    "\u200b",  # zero width space
-    "\u2060",  # word joiner
-    *map(chr, range(0x2061, 0x2065)),  # invisible mathematical operators
-    "\ufeff",  # zero width no-break space (byte order mark)
-    "\u00ad",  # soft hyphen
-}
-
-
-_DECEPTIVE = re.compile("[" + "".join(sorted(DECEPTIVE_NAME_CHARACTERS)) + "]")
-
 
 def reject_deceptive_characters(value):
-    """Refuse invisible characters that would make a name read as something else."""
-    found = _DECEPTIVE.search(value)
-    if found:
-        char = found.group()
+    """Refuse characters that would make a name read as something else (comments.names).
+
+    A right-to-left override (U+202E) shows "Eve", U+202E, "nimda" as
+    "Eveadmin"; a zero width space or a Hangul filler hides inside a name,
+    or is the whole name.
+    """
+    char = refused_character(value)
+    if char is not None:
         raise ValidationError(
-            "Your name contains an invisible formatting character (%(code)s %(name)s) "
-            "that can make it look like another name. Please remove it and try again.",
+            "Your name contains an invisible, blank or unassigned character (%(code)s "
+            "%(name)s) that can make it look like another name. Please remove it and try again.",
             code="deceptive_character",
             params={"code": f"U+{ord(char):04X}", "name": unicodedata.name(char, "")},
         )
@@ -132,6 +118,12 @@ def email_field(**options):
         },
         **options,
     )
+
+
+class WebsiteField(forms.URLField):
+    """An http(s) address; one validator, so a bad address gets one message."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
 
 
 class CommentForm(forms.Form):
@@ -163,13 +155,15 @@ class CommentForm(forms.Form):
         },
     )
     email = email_field()
-    url = forms.URLField(
+    url = WebsiteField(
         label="Website",
         required=False,
         max_length=MAX_URL_LENGTH,
         assume_scheme="https",
         validators=TEXT_VALIDATORS,
-        widget=forms.URLInput(attrs={"autocomplete": "url", "size": 30}),
+        # A text box with the URL keyboard: an invalid address comes back as typed,
+        # which an <input type="url"> may not carry as its value.
+        widget=forms.TextInput(attrs={"autocomplete": "url", "inputmode": "url", "size": 30}),
         error_messages={
             "invalid": "Please enter a website address starting with http:// or https://.",
             "max_length": "Your website address is too long (at most %(limit_value)s characters).",
@@ -210,13 +204,6 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "url" in self.fields:  # an editor's form has none
-            self.fields["url"].validators.append(
-                URLValidator(
-                    schemes=["http", "https"],
-                    message=self.fields["url"].error_messages["invalid"],
-                )
-            )
         self.fields["article"].queryset = Article.objects.published()
 
     def unchecked(self):

@@ -416,10 +416,14 @@ class Comment(KeyedModel):
         """The author's own page for a published comment (same signed link as pending_url)."""
         return reverse("comments:posted", kwargs={"token": pending_token(self)})
 
-    def author_url_for_status(self):
-        """Where the author lands after posting or editing: their page for its status."""
+    def author_url_for_status(self, note=""):
+        """Where the author lands after posting or editing: their page for its status.
+
+        `note` names what that page tells them first (comments.views.AUTHOR_NOTES).
+        """
         url = self.posted_url() if self.is_public else self.pending_url()
-        return f"{url}#comment-{self.pk}"
+        query = f"?note={note}" if note else ""
+        return f"{url}{query}#comment-{self.pk}"
 
 
 class CommentVersion(models.Model):

@@ -5,6 +5,8 @@ The client is its address as guard.clientaddr sees it, an IPv6 client its
 Redis), never in the file cache.
 """
 
+import time
+
 from django.conf import settings
 
 from guard.clientaddr import limit_address
@@ -20,3 +22,9 @@ def allow(address, now=None):
         return True
     count = hit("comment-post", limit_address(address), window_seconds=WINDOW_SECONDS, now=now)
     return count <= limit
+
+
+def retry_after(now=None):
+    """Seconds until the current window ends and a client over the limit may post again."""
+    now = time.time() if now is None else now
+    return max(1, WINDOW_SECONDS - int(now) % WINDOW_SECONDS)

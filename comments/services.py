@@ -9,6 +9,7 @@ one, those who asked). The view, the tests and the benchmarks all call it.
 """
 
 import logging
+import math
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,6 +18,8 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from articles.models import Article
@@ -90,6 +93,7 @@ class PostResult:
     form: CommentForm
     comment: Comment | None = None
     discarded: bool = False
+    retry_after: int = 0  # seconds, when refused for posting too soon
 
     @property
     def error_code(self):
@@ -120,14 +124,33 @@ def is_duplicate(comment):
     )
 
 
-def is_flooding(comment, now=None):
-    """Did the same client (an IPv6 client's /64) post within COMMENT_FLOOD_SECONDS?"""
+def flood_wait(comment, now=None):
+    """How many seconds the same client (an IPv6 client's /64) must still wait to post: its
+    last post was less than COMMENT_FLOOD_SECONDS ago. 0 when it may post now."""
     seconds = settings.COMMENT_FLOOD_SECONDS
     if seconds <= 0 or not comment.client_network:
-        return False
-    since = (now or timezone.now()) - timedelta(seconds=seconds)
-    recent = Comment.objects.filter(client_network=comment.client_network, created_at__gte=since)
-    return recent.exists()
+        return 0
+    now = now or timezone.now()
+    since = now - timedelta(seconds=seconds)
+    last = Comment.objects.filter(
+        client_network=comment.client_network, created_at__gte=since
+    ).aggregate(last=Max("created_at"))["last"]
+    if last is None:
+        return 0
+    return max(1, math.ceil(seconds - (now - last).total_seconds()))
+
+
+def is_flooding(comment, now=None):
+    """Did the same client (an IPv6 client's /64) post within COMMENT_FLOOD_SECONDS?"""
+    return flood_wait(comment, now) > 0
+
+
+def flood_message(wait):
+    """WordPress's words, then how long to wait."""
+    return (
+        f"{FLOOD_MESSAGE} Please wait {wait} second{pluralize(wait)}, "
+        "then press “Post Comment” again."
+    )
 
 
 def vouched_author(email, key):
@@ -186,9 +209,10 @@ def post_comment(data, client):
         if is_duplicate(comment):
             form.add_error(None, ValidationError(DUPLICATE_MESSAGE, code="duplicate"))
             return PostResult(form)
-        if not client.is_editor and is_flooding(comment):
-            form.add_error(None, ValidationError(FLOOD_MESSAGE, code="flood"))
-            return PostResult(form)
+        wait = 0 if client.is_editor else flood_wait(comment)
+        if wait:
+            form.add_error(None, ValidationError(flood_message(wait), code="flood"))
+            return PostResult(form, retry_after=wait)
         comment.status = decision.status
         comment.save()
         comment_posted.send(

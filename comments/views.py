@@ -7,6 +7,7 @@ from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST, require_safe
@@ -26,6 +27,12 @@ from .services import Client, post_comment
 from .signing import comment_id_from_token
 
 # The status of the re-rendered form, by the reason the post was refused.
+# What the author's own page tells them first, named in its query (?note=).
+AUTHOR_NOTES = {
+    "saved": "Your changes were saved.",
+    "confirm-mail": "To hear of replies, confirm your email address: we are mailing you a "
+    "link to open (it can take a few minutes; look in your spam folder too).",
+}
 ERROR_STATUS = {"invalid": 400, "duplicate": 409, "flood": 429}
 
 
@@ -33,8 +40,9 @@ def _csrf_passes(request):
     return CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {}) is None
 
 
-def _form_page(request, form, *, status, confirm=False, rate_limited=False):
+def _form_page(request, form, *, status, confirm=False, rate_limited=False, wait=0):
     context = {
+        "wait": wait,
         "form": form,
         # A rate-limited post costs no query: its page names no article.
         "article": None if rate_limited else _posted_article(form.data),
@@ -89,7 +97,10 @@ def post(request):
     client = Client.from_request(request, stranger=data.get("confirmed") == "1")
     if not ratelimit.allow(client.ip_address):
         form = client.form_class(data).unchecked()
-        return _form_page(request, form, status=429, rate_limited=True)
+        wait = ratelimit.retry_after()
+        response = _form_page(request, form, status=429, rate_limited=True, wait=wait)
+        response["Retry-After"] = str(wait)
+        return response
     if not _csrf_passes(request):
         # A stranger's form, whoever is signed in: the confirmed post is a stranger's.
         form = CommentForm(data)
@@ -99,9 +110,13 @@ def post(request):
         # Answer a robot as if all went well: back to the article.
         return redirect(_posted_article(data) or "articles:home")
     if result.error_code:
-        return _form_page(request, result.form, status=ERROR_STATUS[result.error_code])
+        response = _form_page(request, result.form, status=ERROR_STATUS[result.error_code])
+        if result.retry_after:
+            response["Retry-After"] = str(result.retry_after)
+        return response
     # The author's own (uncached) page for the comment: with its edit link.
-    return redirect(result.comment.author_url_for_status())
+    asked = result.form.cleaned_data.get("notify")
+    return redirect(result.comment.author_url_for_status(note="confirm-mail" if asked else ""))
 
 
 @require_GET
@@ -152,7 +167,13 @@ class AuthorsCommentPage(ArticlePageMixin, DetailView):
         context["robots"] = "noindex, nofollow"
         # A signed-in editor who saved a reader's edit is told what became of it.
         editor = editor_from_request(self.request)
-        context["own_comment"] = author_tools(self.comment, for_editor=editor is not None)
+        own = author_tools(self.comment, for_editor=editor is not None)
+        note = AUTHOR_NOTES.get(self.request.GET.get("note", ""))
+        if note:
+            own["html"] = format_html(
+                '<p class="comment-author-note" role="status">{}</p>{}', note, own["html"]
+            )
+        context["own_comment"] = own
         return context
 
 

@@ -1,7 +1,13 @@
 """Print the descriptors that make a local font stand in for a web font.
 
     .venv/bin/python fonts/fallback_metrics.py static/fonts/source-serif-4-latin-wght-normal.woff2 \
-        /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf
+        /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf [WEIGHT]
+
+The web fonts are variable: WEIGHT (default 400) is the weight the local font
+stands in for, measured on that instance of the web font. Source Sans 3's
+default instance is ExtraLight (200), a twentieth narrower than its regular,
+and its semibold is wider again, so a bold stand-in (DejaVuSans-Bold.ttf, at
+600) gets descriptors of its own.
 
 Until the web font arrives (font-display: swap) the text is set in a local
 font. Scaled by `size-adjust` so that English text is as wide, and given the
@@ -14,6 +20,7 @@ Liberation Serif and Sans measure for Times New Roman and Arial.
 import sys
 
 from fontTools.ttLib import TTFont
+from fontTools.varLib.instancer import instantiateVariableFont
 
 # Relative frequency of characters in English prose, spaces included (per mille).
 FREQUENCIES = {
@@ -57,8 +64,10 @@ def average_width(font):
     return total / sum(FREQUENCIES.values()) / font["head"].unitsPerEm
 
 
-def descriptors(web_path, local_path):
+def descriptors(web_path, local_path, weight=400):
     web, local = TTFont(web_path), TTFont(local_path)
+    if "fvar" in web:
+        web = instantiateVariableFont(web, {"wght": weight})
     scale = average_width(web) / average_width(local)
     em, hhea = web["head"].unitsPerEm, web["hhea"]
     return {
@@ -70,9 +79,10 @@ def descriptors(web_path, local_path):
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
-    for name, value in descriptors(*sys.argv[1:]).items():
+    web_path, local_path, *weight = sys.argv[1:]
+    for name, value in descriptors(web_path, local_path, *map(int, weight)).items():
         print(f"  {name}: {value * 100:.2f}%;")
 
 

@@ -29,7 +29,8 @@ def site_url_is_configured(app_configs, **kwargs):
         return []
     return [
         Error(
-            "DJANGO_SITE_URL is not set, so mail to editors cannot carry links to the site.",
+            "DJANGO_SITE_URL is not set, so mail cannot carry links to the site "
+            "(nor the unsubscribe header notices need).",
             hint="Set DJANGO_SITE_URL to the site's public address, e.g. https://blog.example.org",
             id="guard.E002",
         )

@@ -4,16 +4,19 @@ Django's password-reset views under /admin/, with the admin's templates. Two
 changes: the mail is sent by the task worker (queued with the address typed,
 so the page does the same work whether or not the address belongs to an
 editor, and says the same), and only staff accounts get one. Choosing a new
-password through the link lifts that account's lock-out (django-axes).
+password through the link lifts that account's lock-out (django-axes) and
+trusts that browser, as signing in does (guard.lockout).
 """
 
 from axes.utils import reset as reset_lockouts
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
 from .clientaddr import client_limit_address
+from .lockout import trust_this_browser
 from .ratelimit import hit
 from .siteurl import site_url
 from .tasks import send_password_reset, staff_with_address
@@ -63,4 +66,14 @@ class StaffPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         reset_lockouts(username=self.user.get_username())
+        # The way in that guessing cannot close (guard.lockout).
+        trust_this_browser(response, self.user)
         return response
+
+
+def admin_login(request, **kwargs):
+    """The admin's sign-in; a browser that signs in is trusted for that account (guard.lockout)."""
+    response = admin.site.login(request, **kwargs)
+    if request.method == "POST" and response.status_code == 302 and request.user.is_authenticated:
+        trust_this_browser(response, request.user)
+    return response

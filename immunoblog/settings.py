@@ -2,9 +2,10 @@
 
 Every value has a safe development default so `make run` needs no
 configuration. Production sets DJANGO_DEBUG=0 and DJANGO_SECRET_KEY at least;
-the README lists the rest.
+docs/operations.md lists the rest.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "django_tasks",
+    # Before django_tasks_db: its db_worker command is this app's, with a heartbeat.
+    "health",
     "django_tasks_db",
     "guard",
     "outbox",
@@ -78,13 +81,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that a shared-cache hit skips everything below it; the stored
+    # First: it answers the probes (/healthz, /readyz, /metrics) before anything
+    # else, and counts every request, page-cache hits included.
+    "health.middleware.HealthMiddleware",
+    # Then, so that a shared-cache hit skips everything below it; the stored
     # response already carries the headers the rest of the stack added.
     "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "immunoblog.middleware.SecurityHeadersMiddleware",
     # Before anything reads the body: an oversized one is refused unread.
     "guard.middleware.RequestSizeLimitMiddleware",
+    "guard.middleware.FormEncodingMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -256,6 +263,10 @@ AXES_CLIENT_IP_CALLABLE = "guard.clientaddr.client_limit_address"
 AXES_CLIENT_STR_CALLABLE = "guard.clientaddr.client_description"
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+# Guessing from many addresses: 20 failures against one account within the
+# cool-off close it to browsers that have never signed in to it; a browser
+# that has, or that sets a new password by email, still gets in.
+AXES_HANDLER = "guard.lockout.AccountCapHandler"
 
 LOGIN_URL = "admin:login"
 
@@ -387,9 +398,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Site -----------------------------------------------------------------
 
 SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "Immunoblog")
-# The public address every link in mail starts with, e.g. https://blog.example.org
-# (in development the request's host stands in; `check --deploy` wants it).
+# The public address every link in mail starts with, e.g. https://blog.example.org.
+# In development it defaults to the address `make run` serves on; in production it
+# is required (`check --deploy` reports it missing).
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/")
+if not SITE_URL and DEBUG:
+    SITE_URL = "http://127.0.0.1:8000"
 if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"DJANGO_SITE_URL must start with https://, not {SITE_URL!r}.")
 SITE_DESCRIPTION = "Clear, careful writing about immunotherapy and the immune system."
@@ -463,6 +477,32 @@ if BACKUP_COPY_DIR:
 # rotated: a restore needs the key the log was written with. Without it, a
 # key is made once and kept beside the log (`check --deploy` says so).
 ERASURE_LOG_KEY = os.environ.get("ERASURE_LOG_KEY", "")
+
+# --- Health and metrics ---------------------------------------------------
+# /healthz and /readyz (health/): what a load balancer and an operator read.
+# The task worker writes a heartbeat this often; silent for twice as long, it
+# shows as stopped in /readyz.
+TASK_WORKER_HEARTBEAT_SECONDS = env_int("TASK_WORKER_HEARTBEAT_SECONDS", 30)
+# A due task waiting longer than this is named in /readyz.
+HEALTH_QUEUE_AGE_SECONDS = env_int("HEALTH_QUEUE_AGE_SECONDS", 300)
+# A last backup older than this is named in /readyz.
+HEALTH_BACKUP_MAX_AGE_HOURS = env_int("HEALTH_BACKUP_MAX_AGE_HOURS", 26)
+# Who may read /metrics: these networks (comma-separated), reaching gunicorn
+# directly; any request a proxy relayed is refused, whatever its address.
+try:
+    METRICS_ALLOWED_NETWORKS = [
+        ipaddress.ip_network(network.strip(), strict=False)
+        for network in os.environ.get("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1").split(",")
+        if network.strip()
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {error}") from error
+
+# prometheus-client's multiprocess mode (gunicorn.conf.py sets it for the
+# app servers; give a task worker the same one to add its counts): every
+# process that counts needs the directory to be there.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
 
 # --- Logging --------------------------------------------------------------
 

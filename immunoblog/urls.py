@@ -53,9 +53,13 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(extra_context=passwords.ADMIN_CONTEXT),
         name="password_reset_complete",
     ),
+    # The admin's own sign-in, which also trusts the browser (guard.lockout).
+    path("admin/login/", passwords.admin_login),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("", include("health.urls")),
 ]
 
+handler400 = "immunoblog.views.bad_request"
 handler500 = "immunoblog.views.server_error"

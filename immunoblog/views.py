@@ -3,7 +3,12 @@ import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseForbidden, HttpResponseServerError
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseServerError,
+)
 from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
@@ -31,6 +36,15 @@ def _render_plain(template_name, **context):
     """Render an error page without context processors (they may be what failed)."""
     context = {"SITE_NAME": settings.SITE_NAME, **context}
     return loader.get_template(template_name).render(context)
+
+
+def bad_request(request, exception):
+    """The 400 handler: the site's page, and nothing read from the request.
+
+    Django's own handler runs the CSRF check, which reads the body again:
+    the body that could not be read the first time, so a 400 became a 500.
+    """
+    return HttpResponseBadRequest(_render_plain("400.html"))
 
 
 def server_error(request):

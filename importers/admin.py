@@ -22,18 +22,29 @@ class ReadOnlyAdmin(RecordAdmin):
         return False
 
 
+def readable_counts(counts):
+    """{"posts_in_file": 10, "threads": 3} as "Posts in file: 10 · Threads: 3"."""
+    return " · ".join(
+        f"{name.replace('_', ' ').capitalize()}: {value}" for name, value in counts.items()
+    )
+
+
 @admin.register(ImportRun)
 class ImportRunAdmin(ReadOnlyAdmin):
-    list_display = [
-        "started_at", "kind", "site", "file_name", "is_dry_run", "succeeded", "finished_at",
-    ]  # fmt: skip
+    # What a run did first, the long file name and counts last, so all fit at 1280 px.
+    list_display = ["started_at", "kind", "succeeded", "is_dry_run", "file_name", "what_it_did"]
     list_filter = ["kind", "is_dry_run", "succeeded"]
     search_fields = ["file_name", "site"]
     date_hierarchy = "started_at"
     fields = [
         "kind", "site", "file_name", "is_dry_run", "started_at", "finished_at", "succeeded",
-        "error", "counts", "report",
+        "error", "what_it_did", "report",
     ]  # fmt: skip
+    readonly_fields = ["what_it_did"]
+
+    @admin.display(description="Counts")
+    def what_it_did(self, run):
+        return readable_counts(run.counts or {}) or "–"
 
 
 @admin.register(OldAddress)

@@ -32,6 +32,7 @@ from comments.models import (
     Comment,
     thread_starts,
 )
+from comments.names import without_refused_characters
 from comments.sanitize import is_safe_url, sanitize_comment
 from guard.clientaddr import limit_address
 from outbox.addresses import mailbox_key_or_blank
@@ -115,6 +116,18 @@ def valid_email(email):
     except ValidationError:
         return False
     return True
+
+
+def imported_name(name):
+    """A commenter's name as imported, and whether characters were taken out of it.
+
+    The characters the comment form refuses in a name (comments.names: a
+    right-to-left override, a zero width space …) are removed, then the
+    name is trimmed and cut to length; nothing left is "Anonymous".
+    """
+    name = name or ""
+    cleaned = without_refused_characters(name)
+    return (cleaned.strip()[:MAX_NAME_LENGTH] or "Anonymous"), cleaned != name
 
 
 def valid_ip(address):
@@ -291,11 +304,16 @@ class ArticleImport:
         self.child_pks = array("q")
         self.parent_ids = array("q")
         self.notes = []
+        self.cleaned_names = []  # old ids of comments whose name lost characters
+        self.cleaned_name_count = 0
 
     def add_comment(self, old_id, parent_id, **fields):
         """Queue one comment; `parent_id` is the old id of its parent (0 for none)."""
-        fields["author_name"] = (fields.get("author_name") or "").strip()[:MAX_NAME_LENGTH]
-        fields["author_name"] = fields["author_name"] or "Anonymous"
+        fields["author_name"], cleaned = imported_name(fields.get("author_name"))
+        if cleaned:
+            self.cleaned_name_count += 1
+            if len(self.cleaned_names) < LISTED:
+                self.cleaned_names.append(str(old_id))
         email = (fields.get("author_email") or "").strip()
         fields["author_email"] = email if valid_email(email) else ""
         url = (fields.get("author_url") or "").strip()
@@ -441,5 +459,10 @@ class ArticleImport:
             f"({statuses}); {self.existing} already there{deleted_here(self.deleted)}"
         )
         report.listing("orphans attached to the root", self.orphans, self.orphan_count)
+        report.listing(
+            "names with invisible or unassigned characters taken out",
+            self.cleaned_names,
+            self.cleaned_name_count,
+        )
         for note in self.notes:
             report.line(f"  {note}")

@@ -11,12 +11,19 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
 from defusedxml.ElementTree import iterparse
 
-# Namespace URIs of a WordPress export, by the prefix exports use for them.
-# The WordPress one carries the export version (1.0, 1.1, 1.2).
+# Namespace URIs of a WordPress export. The WordPress one carries the export
+# version (1.0, 1.1, 1.2); what this blog writes is 1.2.
+WXR_VERSION = "1.2"
+WORDPRESS_NS = f"http://wordpress.org/export/{WXR_VERSION}/"
+EXCERPT_NS = f"http://wordpress.org/export/{WXR_VERSION}/excerpt/"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+WFW_NS = "http://wellformedweb.org/CommentAPI/"
+# Each namespace by the prefix exports use for it.
 NAMESPACES = {
-    "http://purl.org/rss/1.0/modules/content/": "content",
-    "http://purl.org/dc/elements/1.1/": "dc",
-    "http://wellformedweb.org/CommentAPI/": "wfw",
+    CONTENT_NS: "content",
+    DC_NS: "dc",
+    WFW_NS: "wfw",
     "http://disqus.com": "",
     "http://disqus.com/disqus-internals": "dsq",
 }

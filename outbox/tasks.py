@@ -7,11 +7,16 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django_tasks import task
+from prometheus_client import Counter
 
 from .models import Mail
 
 logger = logging.getLogger(__name__)
 
+MAIL_SENT = Counter("immunoblog_mail_sent_total", "Messages the mail server accepted.")
+MAIL_FAILED = Counter(
+    "immunoblog_mail_failed_total", "Tries to send a message that failed (each is retried)."
+)
 FIRST_RETRY_SECONDS = 30
 LONGEST_RETRY_SECONDS = 3600
 
@@ -34,9 +39,11 @@ def deliver(mail_id):
     try:
         message.send()
     except Exception as error:
+        MAIL_FAILED.inc()
         # The error's text may quote the address; the log names its kind only.
         _retry_later(mail, type(error).__name__)
         return False
+    MAIL_SENT.inc()
     mail.status, mail.sent_at, mail.text, mail.html = Mail.Status.SENT, timezone.now(), "", ""
     mail.save(update_fields=["status", "sent_at", "text", "html", "attempts"])
     return True

@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.http.response import ResponseHeaders
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
+from prometheus_client import Counter
 
 from guard.sharedcache import CACHE_ERRORS
 
@@ -26,6 +27,11 @@ from .store import Page, PageStore
 logger = logging.getLogger(__name__)
 
 SAFE_METHODS = ("GET", "HEAD")
+PAGES = Counter(
+    "immunoblog_page_cache_requests_total",
+    "Requests the page cache could answer, by result: hit (answered from memory) or miss.",
+    ["result"],
+)
 # The only query string a shared page may carry: a page number.
 MAX_PAGE_DIGITS = 4
 
@@ -99,7 +105,9 @@ class PageCacheMiddleware:
             if current is not None:
                 if current is not page.generations:
                     page_store().set(key, page._replace(generations=current))
+                PAGES.labels("hit").inc()
                 return self._replay(request, page)
+        PAGES.labels("miss").inc()
         response = self.get_response(request)
         if _may_store(request, response):
             self._store(key, response)

@@ -13,9 +13,15 @@ import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from prometheus_client import Counter
 
 # The header deploy/varnish/default.vcl hands to xkey.purge(): tags separated by spaces.
 TAGS_HEADER = "xkey-purge"
+
+PURGES_SENT = Counter("immunoblog_purges_sent_total", "PURGE requests sent to HTTP caches.")
+PURGES_FAILED = Counter(
+    "immunoblog_purges_failed_total", "PURGE requests a cache did not confirm (2xx) in time."
+)
 
 
 class PurgeError(Exception):
@@ -27,6 +33,15 @@ def purge_url(url, tags, timeout):
 
     `timeout` bounds each network step (connecting, sending, each read).
     """
+    PURGES_SENT.inc()
+    try:
+        _purge(url, tags, timeout)
+    except PurgeError:
+        PURGES_FAILED.inc()
+        raise
+
+
+def _purge(url, tags, timeout):
     try:
         parts = urlsplit(url)
         connection_class = (

@@ -77,7 +77,7 @@ def clean_env(**variables):
 
 
 def production_env(tmp_path, **overrides):
-    """Production settings over plain HTTP on loopback, as the README runs gunicorn."""
+    """Production settings over plain HTTP on loopback, as docs/operations.md runs gunicorn."""
     env = clean_env()
     env.update(
         DJANGO_DEBUG="0",

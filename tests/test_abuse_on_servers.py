@@ -4,7 +4,7 @@ Real servers with production settings, two gunicorn workers, in two layouts:
 
 - `gunicorn` alone behind one trusted proxy (DJANGO_TRUSTED_PROXY_HOPS=1):
   the test plays the proxy and sets X-Forwarded-For.
-- `varnish-nginx-gunicorn`, the production layout (README, "Running in
+- `varnish-nginx-gunicorn`, the production layout (docs/operations.md, "Running in
   production"): the test speaks PROXY protocol to Varnish with the reader's
   address, as the TLS proxy does, and writes X-Forwarded-For as an attacker
   would; Varnish → nginx (deploy/nginx) → gunicorn, DJANGO_TRUSTED_PROXY_HOPS=2.

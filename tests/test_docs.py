@@ -20,7 +20,8 @@ HTML_SOURCE = re.compile(r"<(?:img|a)\s[^>]*?(?:src|href)=\"([^\"]+)\"")
 HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 EXPLICIT_ANCHOR = re.compile(r"<a\s+(?:id|name)=\"([^\"]+)\"")
 FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
-MAKE = re.compile(r"\bmake ([a-z][a-z-]*)\b")
+# `make X` in code: in backticks, or at the start of a line of a code block.
+MAKE = re.compile(r"(?:`|^\s*)make ([a-z][a-z-]*)\b", re.MULTILINE)
 MANAGE = re.compile(r"\bmanage\.py ([a-z][a-z_]*)\b")
 MAKE_TARGET = re.compile(r"^([a-z][a-z-]*):", re.MULTILINE)
 

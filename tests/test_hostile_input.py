@@ -222,6 +222,38 @@ def test_body_declared_utf16_but_sent_as_bytes_is_refused(client, seed_article):
     assert not Comment.objects.exists()
 
 
+FORM_URLS = [
+    POST_URL,
+    reverse("comments:privacy"),
+    reverse("admin:login"),
+    reverse("admin_password_reset"),
+]
+
+
+def browser_with_a_csrf_cookie():
+    """A client as a browser that has loaded a form: it carries the csrftoken cookie."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(reverse("admin:login"))
+    assert "csrftoken" in browser.cookies
+    return browser
+
+
+def assert_bad_request_page_without_a_traceback(response, caplog):
+    assert response.status_code == 400
+    assert "This request could not be read" in page_text(response)
+    assert [record for record in caplog.records if record.exc_info] == []
+    assert [record for record in caplog.records if record.levelname == "ERROR"] == []
+
+
+@pytest.mark.parametrize("url", FORM_URLS)
+def test_form_in_another_charset_is_a_bad_request_without_a_traceback(url, caplog):
+    browser = browser_with_a_csrf_cookie()
+    response = browser.generic(
+        "POST", url, data=b"a", content_type="application/x-www-form-urlencoded; charset=latin-1"
+    )
+    assert_bad_request_page_without_a_traceback(response, caplog)
+
+
 # --- The comment form: header injection --------------------------------------
 
 

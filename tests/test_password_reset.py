@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from guard.tasks import RESET_MAILS_PER_ACCOUNT
 from tests.comments.helpers import soup
 from tests.factories import make_editor, make_user
 from tests.test_security import inline_scripts, log_in_through_the_admin_form, parse
@@ -118,3 +119,32 @@ def test_reset_requests_are_limited_per_client(client, mailoutbox):
     assert "Please try again in an hour" in soup(ask_for_a_reset(client, "x@example.org")).text
     elsewhere = ask_for_a_reset(client, editor.email, REMOTE_ADDR="198.51.100.7")
     assert elsewhere.status_code == 302
+
+
+@pytest.mark.usefixtures("one_rate_window")
+def test_reset_mail_to_one_editor_is_limited_per_day_however_many_clients_ask(
+    mailoutbox, run_tasks
+):
+    editor = make_editor(email="ed@example.org")
+    for n in range(20):
+        response = ask_for_a_reset(Client(), editor.email, REMOTE_ADDR=f"198.51.100.{n + 1}")
+        assert response.status_code == 302
+    run_tasks()
+    assert len(mailoutbox) == RESET_MAILS_PER_ACCOUNT
+    assert {tuple(mail.to) for mail in mailoutbox} == {(editor.email,)}
+
+
+@pytest.mark.usefixtures("one_rate_window")
+def test_reset_page_answers_the_same_for_an_address_over_its_limit(mailoutbox, run_tasks):
+    editor = make_editor(email="ed@example.org")
+    for n in range(RESET_MAILS_PER_ACCOUNT):
+        ask_for_a_reset(Client(), editor.email, REMOTE_ADDR=f"198.51.100.{n + 1}")
+    run_tasks()
+    answers = []
+    for email in (editor.email, "nobody@example.org"):
+        with CaptureQueriesContext(connection) as queries:
+            response = ask_for_a_reset(Client(), email, REMOTE_ADDR="203.0.113.9")
+        answers.append((response.status_code, response["Location"], len(queries)))
+    assert answers[0] == answers[1]
+    run_tasks()
+    assert len(mailoutbox) == RESET_MAILS_PER_ACCOUNT

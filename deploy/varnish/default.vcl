@@ -1,6 +1,6 @@
 #
 # Varnish 7 in front of Immunoblog's app servers, nginx then gunicorn (Debian:
-# apt-get install varnish varnish-modules). README.md, "Running in production",
+# apt-get install varnish varnish-modules). docs/operations.md, "Running in production",
 # shows the whole layout.
 #
 # - Anonymous shared pages are kept as long as the app's Surrogate-Control
@@ -40,6 +40,15 @@ backend default {
 acl purgers {
     "127.0.0.1";
     "::1";
+}
+
+# The metrics (/metrics) are for the operator's network, scraping each app
+# server directly: never answered through the cache, however the path is
+# spelt. (Varnish runs this vcl_recv before the one below.)
+sub vcl_recv {
+    if (req.url ~ "(?i)^/+(m|%6d)(e|%65)(t|%74)(r|%72)(i|%69)(c|%63)(s|%73)/*([?#;]|$)") {
+        return (synth(404, "Not Found"));
+    }
 }
 
 sub vcl_recv {

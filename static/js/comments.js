@@ -198,7 +198,13 @@
       window.localStorage.setItem(KEYS, JSON.stringify(keys));
     } catch (error) {
       // Without storage this browser is simply not remembered.
+      return;
     }
+    // Say so only now that it is stored.
+    const kept = document.getElementById("key-kept");
+    const notKept = document.getElementById("key-not-kept");
+    if (kept) kept.hidden = false;
+    if (notKept) notKept.hidden = true;
   }
 
   function sendKeyWithPosts() {

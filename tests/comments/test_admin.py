@@ -227,3 +227,21 @@ def test_discussion_settings_open_straight_from_the_admin(
     assert saved.status_code == 302
     assert DiscussionSettings.load().thread_depth == 2
     assert DiscussionSettings.load().edit_window_minutes == 10
+
+
+def test_the_change_form_refuses_a_name_the_comment_form_refuses(editor_client, seed_article):
+    comment = make_comment(seed_article, author_name="Eve")
+    response = editor_client.post(
+        reverse("admin:comments_comment_change", args=[comment.pk]),
+        {
+            "status": "approved",
+            "author_name": "Eve\u202enimda",
+            "author_email": comment.author_email,
+            "author_url": "",
+            "body": comment.body,
+        },
+    )
+    assert response.status_code == 200
+    assert "U+202E" in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.author_name == "Eve"

@@ -11,7 +11,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from comments.models import MAX_BODY_LENGTH, Comment
-from comments.sanitize import MAX_LINE_BREAKS, MAX_NESTING, MAX_TAG_SIGNS
+from comments.sanitize import (
+    HTML_GROWTH,
+    HTML_PER_LINK,
+    MAX_ENTITY_SIGNS,
+    MAX_LINE_BREAKS,
+    MAX_LINKS,
+    MAX_NESTING,
+    MAX_TAG_SIGNS,
+)
 from tests.comments.helpers import POST_URL, form_value, post_comment, soup
 from tests.factories import comment_data
 
@@ -58,6 +66,48 @@ def test_markup_at_every_limit_at_once_is_accepted(client, seed_article):
     response = post_comment(client, comment_data(seed_article, comment=body))
     assert response.status_code == 302
     assert Comment.objects.count() == 1
+
+
+BARE_DOMAINS = ("a.co " * 13_100)[:MAX_BODY_LENGTH]
+BARE_DOMAINS_ON_LINES = ("a.co\n" * MAX_LINE_BREAKS + "a.co " * 13_100)[:MAX_BODY_LENGTH]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [BARE_DOMAINS, BARE_DOMAINS_ON_LINES, "http://a.co/x " * (MAX_LINKS + 1)],
+    ids=["bare-domains", "bare-domains-on-lines", "one-link-too-many"],
+)
+def test_too_many_bare_links_are_refused_with_the_limit_and_the_text_kept(
+    client, seed_article, body
+):
+    response = post_comment(client, comment_data(seed_article, comment=body))
+    refused_with(response, f"too many links (more than {MAX_LINKS})")
+    assert form_value(response, "comment").replace("\r\n", "\n") == body
+
+
+def fill(text, filler):
+    """`text`, then `filler` up to the comment's length limit."""
+    room = MAX_BODY_LENGTH - len(text)
+    return text + (filler * (room // len(filler) + 1))[:room]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        fill("a.co " * MAX_LINKS, "a b "),
+        fill("http://a.co/?" + "&" * MAX_ENTITY_SIGNS + " ", ">"),
+        fill("a.co\n" * MAX_LINKS + "x\n" * (MAX_LINE_BREAKS - MAX_LINKS), ">"),
+        fill("http://a.co/", "a"),
+        fill("", ">"),
+    ],
+    ids=["most-links", "entities-in-a-link", "links-on-every-line", "one-long-link", "gt-signs"],
+)
+def test_stored_html_is_at_most_a_bounded_multiple_of_the_text(client, seed_article, body):
+    response = post_comment(client, comment_data(seed_article, comment=body))
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    allowance = HTML_PER_LINK * MAX_LINKS + HTML_GROWTH * MAX_ENTITY_SIGNS
+    assert len(comment.body_html) <= HTML_GROWTH * len(comment.body) + allowance
 
 
 def test_closed_tags_do_not_count_as_nesting(client, seed_article):

@@ -133,7 +133,7 @@ def test_an_edit_within_the_window_shows_sanitised_and_marked_edited_on_the_cach
 
     assert response.status_code == 302
     assert response["Location"].startswith("/comments/posted/")
-    assert response["Location"].endswith(f"/#comment-{comment.pk}")
+    assert response["Location"].endswith(f"/?note=saved#comment-{comment.pk}")
     comment.refresh_from_db()
     assert comment.body == new_text
     assert comment.edited_at is not None

@@ -14,9 +14,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from comments.forms import DECEPTIVE_NAME_CHARACTERS, CommentForm
+from comments.forms import CommentForm
 from comments.models import Comment
 from comments.moderation import set_status
+from comments.names import without_refused_characters
 from comments.sanitize import sanitize_comment
 from tests.comments.xss_corpus import XSS_VECTORS
 from tests.factories import comment_data, make_article, make_comment, make_tag
@@ -325,7 +326,7 @@ def hostile_reply(article, parent, text, **overrides):
     The name leaves out the invisible characters names may not hold (they
     are refused with a message, tested in test_validation).
     """
-    name = "".join(char for char in text[:245] if char not in DECEPTIVE_NAME_CHARACTERS)
+    name = without_refused_characters(text[:245])
     return comment_data(
         article,
         comment=text,

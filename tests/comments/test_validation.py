@@ -106,18 +106,29 @@ DECEPTIVE = {
     "U+202E": "\u202e", "U+2066": "\u2066", "U+2067": "\u2067", "U+2068": "\u2068",
     "U+2069": "\u2069", "U+200B": "\u200b", "U+2060": "\u2060", "U+FEFF": "\ufeff",
     "U+00AD": "\u00ad", "U+200E": "\u200e", "U+200F": "\u200f",
+    # Refused by property: tag characters, deprecated format characters,
+    # other format characters, Hangul fillers, the blank Braille pattern,
+    # invisible marks, a variation selector after a letter, unassigned.
+    "U+E0001": "\U000e0001", "U+E0041": "\U000e0041", "U+E007F": "\U000e007f",
+    "U+206A": "\u206a", "U+206B": "\u206b", "U+206C": "\u206c", "U+206D": "\u206d",
+    "U+206E": "\u206e", "U+206F": "\u206f", "U+180E": "\u180e", "U+FFF9": "\ufff9",
+    "U+FFFA": "\ufffa", "U+FFFB": "\ufffb", "U+1D173": "\U0001d173",
+    "U+1D17A": "\U0001d17a", "U+13430": "\U00013430", "U+115F": "\u115f",
+    "U+1160": "\u1160", "U+3164": "\u3164", "U+FFA0": "\uffa0", "U+2800": "\u2800",
+    "U+034F": "\u034f", "U+17B4": "\u17b4", "U+17B5": "\u17b5", "U+FE0F": "\ufe0f",
+    "U+2065": "\u2065", "U+200C": "\u200c", "U+200D": "\u200d",
 }  # fmt: skip
 
 
 @pytest.mark.parametrize("code", DECEPTIVE)
-def test_name_with_an_invisible_formatting_character_is_refused_with_the_text_kept(
+def test_name_with_an_invisible_or_unassigned_character_is_refused_with_the_text_kept(
     client, seed_article, code
 ):
     data = comment_data(seed_article, author=f"Eve{DECEPTIVE[code]}nimda")
     response = post_comment(client, data)
     assert response.status_code == 400
     message = field_error(response, "author")
-    assert "invisible formatting character" in message
+    assert "invisible, blank or unassigned character" in message
     assert code in message
     assert_kept(response, data)
     assert not Comment.objects.exists()
@@ -125,10 +136,18 @@ def test_name_with_an_invisible_formatting_character_is_refused_with_the_text_ke
 
 @pytest.mark.parametrize(
     "name",
-    ["\u0915\u094d\u200d\u0937", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0645", "👩\u200d🔬 Ada"],
-    ids=["devanagari-zwj", "persian-zwnj", "emoji-zwj"],
+    [
+        "\u0915\u094d\u200d\u0937",
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0645",
+        "👩\u200d🔬 Ada",
+        "Dr 👩\u200d\u2695\ufe0f",
+        "👩🏽\u200d\u2695\ufe0f",
+        "Ada \u2764\ufe0f",
+        "\u845b\U000e0100\u57ce",
+    ],
+    ids=["devanagari-zwj", "persian-zwnj", "emoji-zwj", "emoji-zwj-vs", "skin-tone", "vs16", "ivs"],
 )
-def test_names_that_need_joiners_are_accepted(client, seed_article, name):
+def test_names_that_need_joiners_or_variation_selectors_are_accepted(client, seed_article, name):
     assert post_comment(client, comment_data(seed_article, author=name)).status_code == 302
     assert Comment.objects.get().author_name == name
 

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.e2e.support import cite_references, make_long_discussion
+
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM
 # calls from a thread with a running loop unless told it is safe (it is: the
 # loop only waits for the browser while the test code blocks).
@@ -171,6 +173,14 @@ def pytest_runtest_call(item):
         if opened.console_errors:
             pytest.fail("Console errors:\n" + "\n".join(opened.console_errors), pytrace=False)
     return result
+
+
+@pytest.fixture
+def long_article(seed_article):
+    """The seed article citing three references, under 120 comments (two pages of them)."""
+    cite_references(seed_article)
+    make_long_discussion(seed_article, 120)
+    return seed_article
 
 
 @pytest.fixture

@@ -5,7 +5,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from comments.models import Comment
-from tests.factories import make_comment
+from comments.sanitize import sanitize_comment
+from pagecache.tags import COMMENTS, comments_tag, purge_now
+from tests.factories import make_comment, make_reference
 
 # A discussion as readers write one: questions, answers, a thread five deep.
 DISCUSSION = [
@@ -97,6 +99,61 @@ def make_discussion(article):
     return comments
 
 
+# The sources a long article cites, as an editor enters them.
+REFERENCES = [
+    ("topalian", "Topalian SL, et al. Safety, activity, and immune correlates of anti-PD-1 "
+     "antibody in cancer. *N Engl J Med.* 2012;366:2443-54.", "10.1056/NEJMoa1200690"),
+    ("june", "June CH, et al. CAR T cell immunotherapy for human cancer. *Science.* "
+     "2018;359:1361-5.", "10.1126/science.aar6711"),
+    ("durham", "Durham SR, Shamji MH. Allergen immunotherapy: past, present and future. "
+     "*Nat Rev Immunol.* 2023;23:317-28.", "10.1038/s41577-022-00786-1"),
+]  # fmt: skip
+
+
+def cite_references(article):
+    """Give the article three references, each cited once at the end of a paragraph."""
+    for key, citation, doi in REFERENCES:
+        make_reference(article, key, citation=citation, doi=doi)
+    paragraphs = article.body.split("\n\n")
+    cited = [n for n, text in enumerate(paragraphs) if text[:1].isalpha()][: len(REFERENCES)]
+    for n, (key, _, _) in zip(cited, REFERENCES, strict=True):
+        paragraphs[n] += f"[^{key}]"
+    article.body = "\n\n".join(paragraphs)
+    article.save()
+    return article
+
+
+def make_long_discussion(article, count=120):
+    """`count` approved comments, two in three starting a thread (so more than one page
+    of 50 threads), one in four signed with a website, written at once as make_thread does."""
+    start = timezone.now() - timedelta(days=10)
+    comments = []
+    for n in range(count):
+        _, _, name, website, text = DISCUSSION[n % len(DISCUSSION)]
+        body = f"{text} ({n + 1})"
+        comments.append(
+            Comment(
+                article=article,
+                author_name=name,
+                author_email=f"long-discussion{n}@example.net",
+                author_url=website or (f"https://reader{n}.example.org/" if n % 4 == 0 else ""),
+                body=body,
+                body_html=sanitize_comment(body),
+                status=Comment.Status.APPROVED,
+                created_at=start + timedelta(minutes=n),
+                ip_address="203.0.113.9",
+            )
+        )
+    comments = Comment.objects.bulk_create(comments)
+    for n, comment in enumerate(comments):
+        if n % 3 == 2:
+            comment.parent = comments[n - 1]
+            comment.thread = comments[n - 1].thread or comments[n - 1]
+    Comment.objects.bulk_update(comments, ["parent", "thread"])
+    purge_now([COMMENTS, comments_tag(article.pk)])
+    return comments
+
+
 def pending(article, **overrides):
     return make_comment(article, status=Comment.Status.PENDING, **overrides)
 
@@ -169,14 +226,18 @@ def fonts_rendering(page, selector):
 
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# WCAG 2.2 AA brings the target-size rule (2.5.8: 24 px, or spaced as if).
+AXE_WCAG22_TAGS = [*AXE_TAGS, "wcag22aa"]
+# What Lighthouse's accessibility audits add: unique landmarks and the like.
+AXE_ALL_TAGS = [*AXE_WCAG22_TAGS, "best-practice"]
 
 
-def axe_violations(page, axe_source):
-    """Run axe-core in the page; return the serious and critical violations."""
+def axe_violations(page, axe_source, *, tags=AXE_TAGS, impacts=("serious", "critical")):
+    """Run axe-core in the page; return the violations of these impacts (None: any)."""
     page.add_script_tag(content=axe_source)
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        AXE_TAGS,
+        tags,
     )
     return [
         {
@@ -187,5 +248,5 @@ def axe_violations(page, axe_source):
             "summary": (violation["nodes"] or [{}])[0].get("failureSummary", ""),
         }
         for violation in result["violations"]
-        if violation["impact"] in {"serious", "critical"}
+        if impacts is None or violation["impact"] in impacts
     ]

@@ -7,8 +7,13 @@ from playwright.sync_api import expect
 
 from comments.models import Comment
 from tests.conftest import SEED_SLUG
-from tests.e2e.conftest import AXE_SCRIPT
-from tests.e2e.support import axe_violations, make_discussion
+from tests.e2e.conftest import AXE_SCRIPT, DESKTOP, PHONE
+from tests.e2e.support import (
+    AXE_ALL_TAGS,
+    AXE_WCAG22_TAGS,
+    axe_violations,
+    make_discussion,
+)
 from tests.e2e.test_commenting import fill_comment_form, post_button
 
 pytestmark = pytest.mark.e2e
@@ -24,16 +29,24 @@ def axe_source():
     return AXE_SCRIPT.read_text()
 
 
-def check_page(new_context, axe_source, open_page):
-    """Open a page in both colour schemes and collect serious or critical violations."""
+def check_page(new_context, axe_source, open_page, *, every_rule=False, viewports=(DESKTOP,)):
+    """Open a page in both colour schemes and collect serious or critical violations
+    of WCAG 2.2 AA (target sizes included).
+
+    `every_rule`: every violation of any impact, best practices included, as
+    Lighthouse's accessibility audits count them.
+    """
+    options = {"tags": AXE_ALL_TAGS, "impacts": None} if every_rule else {"tags": AXE_WCAG22_TAGS}
     found = {}
-    for scheme in SCHEMES:
-        # The site's CSP rightly blocks injected scripts; only axe runs bypass it.
-        page = new_context(bypass_csp=True, color_scheme=scheme).new_page()
-        open_page(page)
-        violations = axe_violations(page, axe_source)
-        if violations:
-            found[scheme] = violations
+    for viewport in viewports:
+        for scheme in SCHEMES:
+            # The site's CSP rightly blocks injected scripts; only axe runs bypass it.
+            context = new_context(bypass_csp=True, color_scheme=scheme, viewport=viewport)
+            page = context.new_page()
+            open_page(page)
+            violations = axe_violations(page, axe_source, **options)
+            if violations:
+                found[f"{scheme} {viewport['width']}px"] = violations
     assert not found, found
 
 
@@ -49,6 +62,31 @@ def test_article_with_comments_has_no_serious_violations(new_context, axe_source
         expect(page.locator("li.comment")).to_have_count(8)
 
     check_page(new_context, axe_source, open_article)
+
+
+@pytest.mark.parametrize("path", [ARTICLE, f"{ARTICLE}comment-page-2/"], ids=["article", "page-2"])
+def test_long_article_and_its_comment_pages_have_no_violations_at_all(
+    new_context, axe_source, long_article, path
+):
+    def open_page(page):
+        page.goto(path)
+        expect(page.locator(".article-references li").first).to_be_visible()
+
+    check_page(new_context, axe_source, open_page, every_rule=True, viewports=(DESKTOP, PHONE))
+
+
+def test_home_profile_and_search_pages_have_no_violations_at_all(
+    new_context, axe_source, long_article
+):
+    author = long_article.author.get_absolute_url()
+    for path in ("/", author, "/search/?q=checkpoint+inhibitors"):
+        check_page(
+            new_context,
+            axe_source,
+            lambda page, path=path: page.goto(path),
+            every_rule=True,
+            viewports=(DESKTOP, PHONE),
+        )
 
 
 def test_comment_form_with_errors_has_no_serious_violations(new_context, axe_source, seed_article):

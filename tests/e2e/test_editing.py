@@ -89,7 +89,9 @@ def test_without_javascript_the_landing_page_carries_the_edit_link(
 
     edit_the_text(page, "Posted with no script, then corrected.")
 
-    expect(page).to_have_url(re.compile(rf"/comments/posted/[^/]+/#comment-{comment.pk}$"))
+    expect(page).to_have_url(
+        re.compile(rf"/comments/posted/[^/]+/\?note=saved#comment-{comment.pk}$")
+    )
     card = page.locator(f"#comment-{comment.pk}")
     expect(card.locator(".comment-content")).to_have_text("Posted with no script, then corrected.")
     expect(card.locator(".comment-edited")).to_have_text("(edited)")

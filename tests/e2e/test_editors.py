@@ -86,6 +86,10 @@ def test_with_javascript_an_editor_replies_under_the_comment_and_is_published_as
     expect(field(reader.locator("#commentform"), "Name")).to_be_visible()
     reader.locator(".comment-list").screenshot(path=str(ARTIFACTS / "editor-reply-badge.png"))
 
+    # On the landing page the editor's own tools carry the one Edit link; the article has
+    # the admin's.
+    expect(editor.locator(f"#comment-{reply.pk}").get_by_text("Edit", exact=True)).to_have_count(1)
+    editor.goto(ARTICLE)
     editor.get_by_role("link", name="Edit the comment by Eda Moderna in the admin").click()
     expect(editor.get_by_role("heading", level=1)).to_have_text("Change comment")
 

@@ -46,6 +46,8 @@ def test_a_confirmed_browser_keeps_its_key_and_its_next_comment_appears_at_once(
     expect(page.get_by_role("heading", level=1)).to_have_text("Your address is confirmed")
     keys = json.loads(page.evaluate("localStorage.getItem('immunoblog.commenterKeys')"))
     assert list(keys) == [EMAIL]
+    expect(page.get_by_text("This browser now remembers you")).to_be_visible()
+    expect(page.get_by_text("that takes JavaScript")).to_be_hidden()
 
     first = Comment.objects.get()
     set_status(Comment.objects.filter(pk=first.pk), Comment.Status.APPROVED)

@@ -3,7 +3,7 @@
 Memory does not grow with the number of comments beyond a few bytes each
 (the replies' ids, kept to thread them): importing six times as many
 comments costs almost no more at peak, and less than the file. (The figure
-for 100,000 comments, measured the same way, is in the README.)
+for 100,000 comments, measured the same way, is in docs/editors.md.)
 """
 
 import tracemalloc

@@ -4,8 +4,16 @@ import pytest
 from django.core.management.base import CommandError
 
 from importers.models import ImportRun
+from tests.factories import make_article
 
-from .helpers import DISQUS_EXPORT, WORDPRESS_EXPORT, import_disqus, import_wordpress, row_counts
+from .helpers import (
+    DISQUS_EXPORT,
+    WORDPRESS_EXPORT,
+    import_disqus,
+    import_wordpress,
+    imported_comment,
+    row_counts,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +113,35 @@ def test_a_hostile_disqus_file_gets_one_line_and_changes_nothing(tmp_path, conte
     assert str(raised.value).startswith(f"{path}: {message}")
     assert "\n" not in str(raised.value)
     assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("importer", "export", "name_xml", "source", "old_id"),
+    [
+        (import_wordpress, WORDPRESS_EXPORT, "<![CDATA[{}]]></wp:comment_author", "wordpress", 203),
+        (import_disqus, DISQUS_EXPORT, "<name>{}</name>", "disqus", 9001),
+    ],
+    ids=["wordpress", "disqus"],
+)
+def test_imported_names_lose_the_characters_the_form_refuses_and_the_report_lists_them(
+    tmp_path, importer, export, name_xml, source, old_id
+):
+    make_article(slug="antibodies-explained", title="Antibodies explained")  # Disqus's thread
+    original = {"wordpress": "Cleo", "disqus": "Nina"}[source]
+    disguised = f"{original[:2]}\u202e{original[2:]}\u200b\u3164\U000e0041"
+    text = export.read_text(encoding="utf-8")
+    assert text.count(name_xml.format(original)) == 1
+    path = tmp_path / export.name
+    path.write_text(text.replace(name_xml.format(original), name_xml.format(disguised)))
+    report = importer(path)
+    assert imported_comment(old_id, source).author_name == original
+    assert f"names with invisible or unassigned characters taken out: {old_id}" in report
+
+
+def test_an_imported_name_of_nothing_but_refused_characters_is_anonymous(tmp_path):
+    make_article(slug="antibodies-explained", title="Antibodies explained")
+    text = DISQUS_EXPORT.read_text(encoding="utf-8")
+    path = tmp_path / "disqus.xml"
+    path.write_text(text.replace("<name>Nina</name>", "<name>\u3164\u2800\u202e</name>"))
+    import_disqus(path)
+    assert imported_comment(9001, "disqus").author_name == "Anonymous"
