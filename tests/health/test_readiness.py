@@ -132,7 +132,8 @@ def test_purges_given_up_are_named(client):
 
 
 @pytest.mark.usefixtures("live_worker")
-def test_an_old_backup_is_named(client):
+def test_an_old_backup_is_named(client, settings):
+    settings.BACKUP_DIR.mkdir(parents=True)
     record_good_backup(timezone.now() - timedelta(hours=27))
 
     response = readyz(client)
