@@ -594,6 +594,15 @@ def document(context):
         "",
         *context["posting_notes"],
         "",
+        "## Backup and restore",
+        "",
+        "`manage.py backup` of the site above topped up to 10,000 comments (snapshot, neutral "
+        "dump, manifest, gzip; not encrypted), then `manage.py restore` of that file into a new "
+        "database with no tables (migrations included), each a process of its own, timed "
+        "from start to exit.",
+        "",
+        markdown_table(*context.get("backup_table", ([], []))),
+        "",
         "## Method",
         "",
         METHOD.replace("\n", " ").strip(),
@@ -605,6 +614,7 @@ def document(context):
         "BENCH_QUICK=1 make bench    # 1 s runs, one round, 1000 distinct URLs",
         ".venv/bin/python bench/run.py --profile   # cProfile of the uncached 100-comment page",
         ".venv/bin/python bench/run.py --pages     # only the discussion's pages, in-process",
+        ".venv/bin/python bench/run.py --backups   # only backup and restore, 10,000 comments",
         "```",
         "",
         "The full run takes 6 to 12 minutes on 2 cores, depending on what else runs: most of "

@@ -4,6 +4,7 @@
     .venv/bin/python bench/run.py --quick    # short run (or BENCH_QUICK=1 make bench)
     .venv/bin/python bench/run.py --profile  # cProfile of the uncached 100-comment page
     .venv/bin/python bench/run.py --pages    # the 1000-comment discussion's pages, in-process
+    .venv/bin/python bench/run.py --backups  # backup and restore at 10,000 comments only
 
 Durations also come from the environment: BENCH_DURATION, BENCH_ROUNDS,
 BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_THREADS, BENCH_SIZES, BENCH_POSTERS,
@@ -26,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 
+import backup_restore
 import inprocess
 import loadgen
 import posting
@@ -68,6 +70,8 @@ def parse_args(argv):
     add("--profile-size", type=int, default=100, help="comments on the profiled page")
     add("--pages", action="store_true",
         help="only the pages of the largest discussion, in-process (no servers)")  # fmt: skip
+    add("--backups", action="store_true",
+        help="only backup and restore at 10,000 comments")  # fmt: skip
     add("--page-runs", type=int, default=env_int("BENCH_PAGE_RUNS", 20),
         help="uncached GETs timed per discussion page")  # fmt: skip
     args = parser.parse_args(argv)
@@ -421,6 +425,7 @@ def run_benchmark(args, tmp):
         memory = fill_page_cache(cached, middle, args.distinct_urls)
         memory.page_bytes = page_bytes[middle.size]["identity"]
         posted = post_comments(args, database, cached, middle)
+        backed_up = backup_restore.measure(env, tmp)
     summaries = report.summarise(runs, queries, page_bytes)
     context = {
         "date": report.now_utc(),
@@ -432,6 +437,7 @@ def run_benchmark(args, tmp):
         "lighthouse_table": (report.LIGHTHOUSE_HEADER, scores),
         "posting_notes": posting_notes(posted),
         "discussion_raw": discussion.__dict__,
+        "backup_table": backup_restore.rows(backed_up),
     }
     print(report.terminal(context))
     write_outputs(args, context, runs, queries, memory)
@@ -464,6 +470,17 @@ def run_pages(args, tmp):
     return 0
 
 
+def run_backups(args, tmp):
+    """Only backup and restore, at 10,000 comments."""
+    with servers.fresh_database(tmp) as database:
+        env = servers.production_env(tmp, **database.env())
+        prepare(env, [])
+        figures = backup_restore.measure(env, tmp)
+    print()
+    print(report.text_table(*backup_restore.rows(figures)))
+    return 0
+
+
 def main(argv=None):
     args = parse_args(argv)
     # Stop cleanly on Ctrl-C even when started with SIGINT ignored (as a background job).
@@ -475,6 +492,8 @@ def main(argv=None):
                 return run_profile(args, Path(tmp))
             if args.pages:
                 return run_pages(args, Path(tmp))
+            if args.backups:
+                return run_backups(args, Path(tmp))
             return run_benchmark(args, Path(tmp))
         except KeyboardInterrupt:
             print("\nInterrupted.", file=sys.stderr)

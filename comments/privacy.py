@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from outbox.sending import mails_to
 
+from . import erasures
 from .models import ANONYMOUS_NAME, Comment, CommentVersion, PrivacyRequest
 from .moderation import purge_discussions
 from .signals import commenter_erased, commenter_exported
@@ -106,15 +107,21 @@ def export_commenter(email, site_url=""):
     }
 
 
-def erase_commenter(email):
+def erase_commenter(email, *, log=True):
     """Anonymise every comment left with this email address, and forget the mail sent to it.
 
     Its confirmation, browser keys and follows go too, so nothing is mailed
     to it again; the earlier versions of those comments go; the record of privacy
     requests made for the address stays, without the address. Returns how
     many comments were anonymised.
+
+    The erasure is written to the erasure log (comments/erasures.py) before
+    the database commits it, so a restore from an earlier backup erases the
+    commenter again; a restore doing just that passes log=False.
     """
     with transaction.atomic():
+        if log:
+            erasures.record(email)
         mails_to(email).delete()
         commenter_erased.send(sender=Comment, email=email)
         PrivacyRequest.objects.by_email(email).update(email="")

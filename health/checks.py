@@ -17,11 +17,11 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from backups import last_good_backup_at
 from guard.sharedcache import CACHE_ERRORS
 from outbox.models import Mail
 from pagecache.models import PurgeFailure
 
-from . import backups
 from .heartbeat import last_beat_at, silent_after
 
 # Failures counted for /readyz: those of the last day (older ones are history).
@@ -108,10 +108,8 @@ class SiteState:
         return found
 
     def _backup_problems(self):
-        if not backups.watched():
-            return [] if settings.DEBUG else ["backups: none configured (HEALTH_BACKUP_DIR)"]
         if self.backup_at is None:
-            return ["backups: none found"]
+            return [] if settings.DEBUG else ["backups: none made yet (manage.py backup)"]
         hours = self.seconds_since(self.backup_at) / 3600
         if hours > settings.HEALTH_BACKUP_MAX_AGE_HOURS:
             return [f"backups: the last good one is {hours:.0f} hours old"]
@@ -137,7 +135,7 @@ def site_state(now=None):
                 status=Mail.Status.GAVE_UP, created_at__gte=since
             ).count(),
             purges_given_up=PurgeFailure.objects.filter(gave_up_at__gte=since).count(),
-            backup_at=backups.last_good_backup_at(),
+            backup_at=last_good_backup_at(),
         )
     except DatabaseError:
         return SiteState(now=now, database=False)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "comments",
     "subscriptions",
     "importers",
+    "backups",
     # Last: the project's own commands (housekeeping), which call the apps.
     "immunoblog",
 ]
@@ -440,6 +441,43 @@ EDITOR_PUBLISHED_MAIL_PER_HOUR = env_int("EDITOR_PUBLISHED_MAIL_PER_HOUR", 20)
 # Days the record of a privacy request (kind, address, outcome) is kept.
 PRIVACY_REQUEST_RETENTION_DAYS = env_int("PRIVACY_REQUEST_RETENTION_DAYS", 30)
 
+# --- Backups --------------------------------------------------------------
+# `manage.py backup` (daily, from cron) writes one file per run into
+# BACKUP_DIR, readable by its owner only, and keeps the newest of each of the
+# last BACKUP_KEEP_DAILY days and BACKUP_KEEP_WEEKLY weeks. With
+# BACKUP_AGE_RECIPIENTS (age public keys, "age1...", comma-separated) every
+# backup is encrypted to them; only then is it also copied off the machine,
+# to the storage named "backups" in STORAGES when there is one (below).
+# `manage.py restore` reads an encrypted backup with the identity (the
+# private key) in BACKUP_AGE_IDENTITY_FILE.
+
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
+BACKUP_KEEP_DAILY = env_int("BACKUP_KEEP_DAILY", 7)
+BACKUP_KEEP_WEEKLY = env_int("BACKUP_KEEP_WEEKLY", 4)
+BACKUP_AGE_RECIPIENTS = env_list("BACKUP_AGE_RECIPIENTS", [])
+BACKUP_AGE_IDENTITY_FILE = os.environ.get("BACKUP_AGE_IDENTITY_FILE", "")
+# A directory on other storage (a mounted disk, a network file system) that
+# receives a copy of every encrypted backup and of the erasure log. Any
+# Django storage can serve as "backups" instead (django-storages' S3, say),
+# set in STORAGES; it must never be one the site serves to the public.
+BACKUP_COPY_DIR = os.environ.get("BACKUP_COPY_DIR", "")
+if BACKUP_COPY_DIR:
+    STORAGES["backups"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": BACKUP_COPY_DIR,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
+# Every erasure of a commenter is also written to an erasure log beside the
+# backups (comments/erasures.py): the time, and the address's HMAC-SHA256
+# under this key, so that a restore can erase again whoever was erased after
+# its backup was taken. Its own key, not DJANGO_SECRET_KEY, which gets
+# rotated: a restore needs the key the log was written with. Without it, a
+# key is made once and kept beside the log (`check --deploy` says so).
+ERASURE_LOG_KEY = os.environ.get("ERASURE_LOG_KEY", "")
+
 # --- Health and metrics ---------------------------------------------------
 # /healthz and /readyz (health/): what a load balancer and an operator read.
 # The task worker writes a heartbeat this often; silent for twice as long, it
@@ -447,8 +485,6 @@ PRIVACY_REQUEST_RETENTION_DAYS = env_int("PRIVACY_REQUEST_RETENTION_DAYS", 30)
 TASK_WORKER_HEARTBEAT_SECONDS = env_int("TASK_WORKER_HEARTBEAT_SECONDS", 30)
 # A due task waiting longer than this is named in /readyz.
 HEALTH_QUEUE_AGE_SECONDS = env_int("HEALTH_QUEUE_AGE_SECONDS", 300)
-# The directory the backups are written to: its newest file is the last backup.
-HEALTH_BACKUP_DIR = os.environ.get("HEALTH_BACKUP_DIR", "")
 # A last backup older than this is named in /readyz.
 HEALTH_BACKUP_MAX_AGE_HOURS = env_int("HEALTH_BACKUP_MAX_AGE_HOURS", 26)
 # Who may read /metrics: these networks (comma-separated), reaching gunicorn

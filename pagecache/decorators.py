@@ -24,9 +24,10 @@ def mark_shared(response, tags, since):
     cheap 304). The long lifetime goes to the HTTP cache in front only, in
     Surrogate-Control, which Varnish reads and strips: only a cache that is
     purged by tag keeps a page long. The tags travel as `xkey` (Varnish),
-    `Surrogate-Key` and `Cache-Tag` (CDNs that read those).
+    `Surrogate-Key` and `Cache-Tag` (CDNs that read those), with `site`, which
+    every shared page carries (tags.purge_everything).
     """
-    tags = sorted(set(tags))
+    tags = sorted({*tags, page_tags.SITE})
     seen = page_tags.generations(tags)
     patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
     lifetime = seconds_until(

@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 ARTICLES = "articles"  # anything that lists or links the published articles
 COMMENTS = "comments"  # anything that shows comments or counts of several articles
 DISCUSSION = "discussion"  # the editors' discussion settings
+# Every shared page carries it (decorators.mark_shared): purging it purges them all.
+SITE = "site"
 
 
 def article_tag(article_id):
@@ -142,6 +144,12 @@ def purge_now(tags):
             # The change is committed whatever happens here; the pages expire
             # at their Surrogate-Control max-age at the latest.
             logger.exception("Could not queue the retry of the purge of %s at %s.", tags, target)
+
+
+def purge_everything():
+    """Invalidate every shared page and every copy kept under a tag, here and in the HTTP
+    caches (after a restore, when nothing kept from before can be trusted)."""
+    purge_now([SITE, ARTICLES, COMMENTS, DISCUSSION])
 
 
 _waiting = threading.local()

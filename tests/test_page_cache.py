@@ -10,9 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import Article
 from comments.models import Comment
 from comments.moderation import set_status
 from pagecache.middleware import page_store
+from pagecache.tags import purge_everything
 from tests.comments.helpers import comment_ids, post_comment
 from tests.factories import comment_data, make_article, make_comment, make_editor, make_tag
 
@@ -69,12 +71,12 @@ def test_the_long_lifetime_goes_to_purged_caches_only(tagged_article, settings):
 def test_pages_name_what_they_show_for_every_kind_of_cache(tagged_article):
     article_id = tagged_article.pk
     response = Client().get(tagged_article.get_absolute_url())
-    expected = {"articles", "discussion", f"article-{article_id}", f"comments-{article_id}"}
+    expected = {"articles", "discussion", f"article-{article_id}", f"comments-{article_id}", "site"}
     assert set(response["xkey"].split()) == expected
     assert set(response["Surrogate-Key"].split()) == expected
     assert set(response["Cache-Tag"].split(",")) == expected
     home = Client().get(reverse("articles:home"))
-    assert home["xkey"] == "articles comments"  # the lists show comment counts
+    assert home["xkey"] == "articles comments site"  # the lists show comment counts
 
 
 def test_a_shared_page_never_outlives_the_next_scheduled_publication(tagged_article, settings):
@@ -256,3 +258,18 @@ def test_a_scheduled_article_reaches_the_lists_when_its_time_comes(
     with time_machine.travel(when + timedelta(seconds=1)):
         run_tasks()
         assert "Coming later" in Client().get(reverse("articles:home")).content.decode()
+
+
+def test_purging_everything_refreshes_every_shared_page(tagged_article):
+    """After a restore the database changed behind every cache's back: all pages go, the
+    article's comment feed (which shows no site-wide tag of its own) included."""
+    comment = make_comment(tagged_article, body="Before the restore.")
+    urls = [*shared_urls(tagged_article), reverse("comments:feed", args=[tagged_article.slug])]
+    for url in urls:
+        Client().get(url)
+    Article.objects.filter(pk=tagged_article.pk).update(title="Renamed behind the caches")
+    Comment.objects.filter(pk=comment.pk).update(body_html="<p>After the restore.</p>")
+    purge_everything()
+    for url in urls[:-1]:
+        assert "Renamed behind the caches" in Client().get(url).content.decode(), url
+    assert "After the restore." in Client().get(urls[-1]).content.decode()

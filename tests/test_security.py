@@ -34,6 +34,7 @@ def production_env(**overrides):
         DJANGO_ALLOWED_HOSTS="blog.example.org",
         DJANGO_SITE_URL="https://blog.example.org",
         DJANGO_EMAIL_HOST="smtp.example.org",
+        ERASURE_LOG_KEY=secrets.token_urlsafe(32),
     )
     env.update(overrides)
     return env

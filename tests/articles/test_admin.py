@@ -314,9 +314,11 @@ def test_only_editors_permissions_reach_a_new_editor(editor):
     # failed, the rate-limit counters and the record of mail sent, and see
     # (and end follows of) the commenters who confirmed their address, and
     # read what imports did (and delete what goes with an imported article,
-    # or the record that keeps a deleted import out).
+    # or the record that keeps a deleted import out), and see which task
+    # workers are beating.
     granted = editor.get_all_permissions() - {
         "pagecache.view_purgefailure",
+        "health.view_workerheartbeat",
         "guard.view_ratecounter",
         "outbox.view_mail",
         "importers.view_importrun",

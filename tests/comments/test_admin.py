@@ -187,6 +187,7 @@ def test_editors_group_has_exactly_article_discussion_and_viewing_permissions(db
         "view_editormailpreference", "change_editormailpreference",
         "view_importrun", "view_oldaddress", "view_pingback",
         "delete_oldaddress", "delete_pingback", "view_deletedimport", "delete_deletedimport",
+        "view_workerheartbeat",
     }  # fmt: skip
 
 

@@ -172,8 +172,10 @@ def test_unpublishing_an_article_takes_its_comments_out_of_the_site_feed(
 
 def test_feeds_name_what_they_show(two_articles):
     first, _ = two_articles
-    assert Client().get(SITE_FEED)["xkey"] == "articles comments"
-    assert Client().get(article_feed(first))["xkey"] == f"article-{first.pk} comments-{first.pk}"
+    assert Client().get(SITE_FEED)["xkey"] == "articles comments site"
+    assert (
+        Client().get(article_feed(first))["xkey"] == f"article-{first.pk} comments-{first.pk} site"
+    )
 
 
 # --- The same through the editors' admin ---------------------------------------------

@@ -42,7 +42,7 @@ def link_action(text, label, site=""):
     """What the link after `label:` asks: (comment id, status it had, status to move to)."""
     match = re.search(rf"^{re.escape(label)}: {re.escape(site)}(\S+)", text, re.MULTILINE)
     assert match, f"No {label!r} link in:\n{text}"
-    match = resolve(match.group(1))
+    match = resolve(urlsplit(match.group(1)).path)
     assert match.url_name == "comments_comment_moderate"
     return moderation_from_token(match.kwargs["token"])
 

@@ -1,25 +1,18 @@
-import os
-import time
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from backups.status import record_good_backup
 from health.heartbeat import beat
 from tests.factories import make_editor
 
 
 @pytest.fixture
-def backup_dir(settings, tmp_path):
-    """A backup directory holding a backup made a minute ago."""
-    directory = tmp_path / "backups"
-    directory.mkdir()
-    backup = directory / "immunoblog-backup.tar"
-    backup.write_bytes(b"backup")
-    made = time.time() - 60
-    os.utime(backup, (made, made))
-    settings.HEALTH_BACKUP_DIR = str(directory)
-    return directory
+def recent_backup(settings):
+    """A good backup made a minute ago, as `manage.py backup` records it."""
+    settings.BACKUP_DIR.mkdir(parents=True, exist_ok=True)
+    record_good_backup(timezone.now() - timedelta(minutes=1))
 
 
 @pytest.fixture
@@ -29,7 +22,7 @@ def live_worker(db):
 
 
 @pytest.fixture
-def healthy(backup_dir, live_worker):
+def healthy(recent_backup, live_worker):
     """Everything /readyz watches is well."""
 
 

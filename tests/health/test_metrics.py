@@ -87,7 +87,7 @@ def test_page_cache_hits_are_counted(client, seed_article):
     assert sample(after, hits, result="hit") == sample(before, hits, result="hit") + 1
 
 
-def test_the_site_state_is_in_the_metrics(client, seed_article, backup_dir, live_worker):
+def test_the_site_state_is_in_the_metrics(client, seed_article, recent_backup, live_worker):
     make_comment(seed_article, status=Comment.Status.PENDING)
     make_comment(seed_article, status=Comment.Status.PENDING)
 

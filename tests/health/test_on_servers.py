@@ -5,19 +5,19 @@ One site for the module: a fresh database, its own Redis (so it can be stopped),
 a backup made a minute ago, and a worker beating every second.
 """
 
-import os
 import re
 import shutil
 import subprocess
-import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
 from prometheus_client.mmap_dict import MmapedDict, mmap_key
 from prometheus_client.parser import text_string_to_metric_families
 
+from backups.status import STATUS_NAME
 from tests import servers
 from tests.conftest import SEED_SLUG
 
@@ -75,11 +75,10 @@ def counts_of_an_earlier_run(directory):
 
 
 def fresh_backup(directory):
+    """What `manage.py backup` leaves in BACKUP_DIR: the time of a good backup, a minute ago."""
     directory.mkdir(exist_ok=True)
-    backup = directory / "immunoblog-backup.tar"
-    backup.write_bytes(b"backup")
-    made = time.time() - 60
-    os.utime(backup, (made, made))
+    made = datetime.now(UTC) - timedelta(minutes=1)
+    (directory / STATUS_NAME).write_text(made.isoformat() + "\n")
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +95,7 @@ def site(tmp_path_factory):
             tmp_path,
             **database.env(),
             REDIS_URL=redis.url,
-            HEALTH_BACKUP_DIR=str(tmp_path / "backups"),
+            BACKUP_DIR=str(tmp_path / "backups"),
             TASK_WORKER_HEARTBEAT_SECONDS=str(HEARTBEAT_SECONDS),
             PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
             DJANGO_CONN_MAX_AGE="0",
