@@ -138,19 +138,7 @@ def mail_server(settings):
 
 
 @pytest.fixture
-def emptied_database(django_db_setup, django_db_blocker):
-    """An empty database, as a test with serialized rollback expects to start from.
-
-    Such a test loads the data the migrations made back in before it runs; a
-    transactional test before it may have left that data (its flush recreates
-    the content types and permissions), and loading it twice would fail.
-    """
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-
-
-@pytest.fixture
-def back_to_latest(emptied_database, transactional_db, django_db_serialized_rollback):
+def back_to_latest(transactional_db, django_db_serialized_rollback):
     """For migration tests: whatever a test migrates to, the database ends at the latest."""
     yield
     migrate_to_latest()
