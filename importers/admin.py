@@ -25,7 +25,9 @@ class ReadOnlyAdmin(RecordAdmin):
 def readable_counts(counts):
     """{"posts_in_file": 10, "threads": 3} as "Posts in file: 10 · Threads: 3"."""
     return " · ".join(
-        f"{name.replace('_', ' ').capitalize()}: {value}" for name, value in counts.items()
+        # By name: PostgreSQL's jsonb keeps no key order, so the list reads the same on both.
+        f"{name.replace('_', ' ').capitalize()}: {value}"
+        for name, value in sorted(counts.items())
     )
 
 
